@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = "HARP-style accounts"
+
+    def ready(self):
+        from . import checks, signals  # noqa: F401

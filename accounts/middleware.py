@@ -1,0 +1,81 @@
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from audit.models import AuditEvent
+from audit.services import record_event
+
+from . import selectors
+
+SESSION_STARTED_KEY = "_session_started"
+LAST_ACTIVITY_KEY = "_last_activity"
+
+
+class SessionTimeoutMiddleware:
+    """End a signed-in session after 15 idle minutes or 12 hours in all (both in settings)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = time.time()
+            started = request.session.setdefault(SESSION_STARTED_KEY, now)
+            last = request.session.get(LAST_ACTIVITY_KEY, now)
+            idle = settings.SESSION_IDLE_TIMEOUT.total_seconds()
+            absolute = settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds()
+            if now - last > idle or now - started > absolute:
+                user = request.user
+                logout(request)
+                record_event(action=AuditEvent.Action.SESSION_EXPIRED, request=request, actor=user)
+                if request.path == reverse("accounts:keepalive"):
+                    return JsonResponse({"signedIn": False}, status=401)
+                messages.info(request, "Your session expired. Sign in again to continue.")
+                return redirect("accounts:sign_in")
+            request.session[LAST_ACTIVITY_KEY] = now
+        return self.get_response(request)
+
+
+# Views a signed-in person may use at every stage of account setup.
+ALWAYS_ALLOWED = {"accounts:sign_out", "accounts:keepalive", "sandbox:inbox"}
+STAGE_VIEWS = {
+    "proofing": ("proofing:", "proofing:start"),
+    "two_factor_setup": ("accounts:two_factor_setup", "accounts:two_factor_setup"),
+    "code": ("accounts:verify_code", "accounts:verify_code"),
+}
+
+
+class AccountSetupMiddleware:
+    """Keep a signed-in person on the next step of setup until it is done.
+
+    An account whose identity is not verified may only finish proofing; a verified one
+    with no two-factor device must set one up; with devices, the person must enter a
+    code before anything else. Public views stay reachable.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = request.user
+        if not user.is_authenticated or user.is_verified():
+            return None
+        if not getattr(view_func, "login_required", True):
+            return None
+        match = request.resolver_match
+        name = match.view_name if match else ""
+        if name in ALWAYS_ALLOWED:
+            return None
+        stage = selectors.setup_stage(user)
+        prefix, destination = STAGE_VIEWS[stage]
+        if name.startswith(prefix):
+            return None
+        return redirect(destination)

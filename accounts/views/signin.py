@@ -1,0 +1,132 @@
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.decorators import login_not_required
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
+from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_email.models import EmailDevice
+
+from audit.models import AuditEvent
+from audit.services import record_event
+
+from .. import selectors, services
+from ..forms import LOGIN_FAILED, CodeForm, SignInForm
+from ..models import PhoneDevice
+
+SIDE_CHANNEL_DEVICES = (EmailDevice, PhoneDevice)
+LOCKED_OUT = (
+    "Your account is locked because of too many failed sign-in attempts. Try again in "
+    "30 minutes, or reset your password."
+)
+
+
+def locked_out(request, response, credentials):
+    """django-axes calls this when a user ID or client address is locked out."""
+    record_event(action=AuditEvent.Action.SIGN_IN_LOCKED, request=request, actor=None, subject=None)
+    form = SignInForm(request.POST or None)
+    form.add_error(None, LOCKED_OUT)
+    return render(request, "accounts/sign_in.html", {"form": form}, status=429)
+
+
+def safe_next(request):
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return ""
+
+
+@login_not_required
+@sensitive_post_parameters("password")
+@sensitive_variables("form")
+def sign_in(request):
+    """User ID and password; the second factor follows on its own page."""
+    if request.user.is_authenticated:
+        return redirect(safe_next(request) or "accounts:home")
+    if request.GET.get("expired"):
+        messages.info(request, "Your session expired because of inactivity. Sign in again to continue.")
+    form = SignInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = authenticate(
+            request,
+            username=form.cleaned_data["username"],
+            password=form.cleaned_data["password"],
+        )
+        if user is None:
+            form.add_error(None, LOGIN_FAILED)
+        elif services.deactivate_account_if_dormant(user=user, request=request) or not user.is_active:
+            form.add_error(
+                None,
+                "Your account is deactivated because it was not used for 60 days. "
+                "Reset your password to reactivate it.",
+            )
+        else:
+            login(request, user)
+            request.session["after_sign_in"] = safe_next(request)
+            return redirect("accounts:home")
+    return render(request, "accounts/sign_in.html", {"form": form, "next": safe_next(request)})
+
+
+@sensitive_post_parameters("code")
+def verify_code(request):
+    """Ask for a code from the chosen device (the default one unless the person picks another)."""
+    user = request.user
+    if user.is_verified():
+        return redirect("accounts:home")
+    chosen = request.GET.get("device") or request.POST.get("device") or request.session.get("otp_device")
+    device = selectors.device_for_user(user, chosen) if chosen else None
+    device = device or selectors.default_device(user)
+    request.session["otp_device"] = device.persistent_id
+    form = CodeForm()
+    if request.method == "POST" and request.POST.get("action") == "send":
+        try:
+            services.send_code(device=device)
+            messages.success(request, f"We sent a code. It expires in 10 minutes.")
+        except services.AccountError as error:
+            messages.error(request, str(error))
+        return redirect("accounts:verify_code")
+    if request.method == "POST":
+        form = CodeForm(request.POST)
+        if form.is_valid():
+            try:
+                if services.verify_code(request=request, user=user, device=device, code=form.cleaned_data["code"]):
+                    request.session.pop("otp_device", None)
+                    return redirect(request.session.pop("after_sign_in", "") or "accounts:home")
+                form.add_error("code", "That code is not correct or has expired. Try again.")
+            except services.AccountError as error:
+                form.add_error("code", str(error))
+    others = [
+        (d.persistent_id, selectors.describe_device(d))
+        for d in [*selectors.two_factor_devices(user), selectors.backup_code_device(user)]
+        if d is not None and d.persistent_id != device.persistent_id
+    ]
+    return render(
+        request,
+        "accounts/verify_code.html",
+        {
+            "form": form,
+            "device": device,
+            "device_name": selectors.describe_device(device),
+            "sends_code": isinstance(device, SIDE_CHANNEL_DEVICES),
+            "other_devices": others,
+        },
+    )
+
+
+@login_not_required
+@require_POST
+def sign_out(request):
+    logout(request)
+    return redirect("accounts:signed_out")
+
+
+@login_not_required
+def signed_out(request):
+    return render(request, "accounts/signed_out.html")
+
+
+@require_POST
+def keepalive(request):
+    """Reset the idle timer from the session warning; the middleware did the work."""
+    return JsonResponse({"signedIn": True})

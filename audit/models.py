@@ -1,0 +1,71 @@
+from django.conf import settings
+from django.db import models
+
+
+class AuditEvent(models.Model):
+    """One security-relevant event. Never holds passwords, codes, SSNs or dates of birth."""
+
+    class Action(models.TextChoices):
+        ACCOUNT_REGISTERED = "account.registered", "Account registered"
+        TERMS_ACCEPTED = "account.terms_accepted", "Terms and conditions accepted"
+        SIGN_IN_SUCCEEDED = "account.sign_in_succeeded", "Signed in"
+        SIGN_IN_FAILED = "account.sign_in_failed", "Sign-in failed"
+        SIGN_IN_LOCKED = "account.sign_in_locked", "Sign-in locked after repeated failures"
+        SIGNED_OUT = "account.signed_out", "Signed out"
+        SESSION_EXPIRED = "account.session_expired", "Session expired"
+        CODE_VERIFIED = "account.code_verified", "Two-factor code accepted"
+        CODE_FAILED = "account.code_failed", "Two-factor code refused"
+        CODE_LOCKED = "account.code_locked", "Two-factor locked after repeated wrong codes"
+        DEVICE_ADDED = "account.device_added", "Two-factor device added"
+        DEVICE_REMOVED = "account.device_removed", "Two-factor device removed"
+        DEFAULT_DEVICE_CHANGED = "account.default_device_changed", "Default device changed"
+        BACKUP_CODES_GENERATED = "account.backup_codes_generated", "Backup codes generated"
+        BACKUP_CODE_USED = "account.backup_code_used", "Backup code used"
+        PASSWORD_CHANGED = "account.password_changed", "Password changed"
+        PASSWORD_RESET_REQUESTED = "account.password_reset_requested", "Password reset requested"
+        PASSWORD_RESET = "account.password_reset", "Password reset"
+        USER_ID_REMINDER_SENT = "account.user_id_reminder_sent", "User ID reminder sent"
+        CHALLENGE_ANSWER_FAILED = "account.challenge_failed", "Challenge answer refused"
+        PROFILE_UPDATED = "account.profile_updated", "Profile updated"
+        EMAIL_CHANGED = "account.email_changed", "Email address changed"
+        PHONE_CHANGED = "account.phone_changed", "Phone number changed"
+        EMAIL_CONFIRMED = "account.email_confirmed", "Email address confirmed"
+        ACCOUNT_DEACTIVATED = "account.deactivated", "Account deactivated"
+        ACCOUNT_REACTIVATED = "account.reactivated", "Account reactivated"
+        IDENTITY_VERIFIED = "proofing.identity_verified", "Identity verified"
+        PROOFING_STARTED = "proofing.started", "Identity proofing started"
+        PROOFING_FAILED = "proofing.failed", "Identity proofing failed"
+        PROOFING_REFERENCE_CLEARED = "proofing.reference_cleared", "Proofing reference cleared"
+        MANUAL_PROOFING_SUBMITTED = "proofing.manual_submitted", "Manual proofing submitted"
+        MANUAL_PROOFING_APPROVED = "proofing.manual_approved", "Manual proofing approved"
+        MANUAL_PROOFING_REJECTED = "proofing.manual_rejected", "Manual proofing rejected"
+        PROOFING_DOCUMENT_VIEWED = "proofing.document_viewed", "Proofing document viewed"
+
+    action = models.CharField(max_length=64, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="audit_events_acted",
+        help_text="Who did it; empty for anonymous or system actions.",
+    )
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="audit_events",
+        help_text="Whose account it concerns.",
+    )
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["subject", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()}"

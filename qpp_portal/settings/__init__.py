@@ -1,0 +1,1 @@
+"""Settings: ``base`` holds everything, the others adjust it per environment."""

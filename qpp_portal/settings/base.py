@@ -1,0 +1,224 @@
+"""Settings shared by every environment. Each value can be set from the environment."""
+
+from pathlib import Path
+
+import dj_database_url
+
+from .env import env_bool, env_int, env_list, env_minutes, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+# The development key is public; production.py refuses to start with it.
+DEVELOPMENT_SECRET_KEY = "django-insecure-qpp-portal-development-key-never-use-in-production"
+SECRET_KEY = env_str("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+# Salt for the key that encrypts SSN and date of birth at rest (django-fernet-encrypted-fields).
+SALT_KEY = env_list("FIELD_ENCRYPTION_SALTS", ["qpp-portal-development-salt"])
+DEBUG = env_bool("DEBUG", False)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django.forms",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_email",
+    "axes",
+    "csp",
+    "qpp_portal",
+    "audit",
+    "accounts",
+    "proofing",
+    "organizations",
+    "roles",
+    "feedback",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SessionTimeoutMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "accounts.middleware.AccountSetupMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks, so it sees the response of the sign-in view.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "qpp_portal.urls"
+WSGI_APPLICATION = "qpp_portal.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "qpp_portal.context_processors.portal",
+            ],
+        },
+    },
+]
+# Every form renders through templates/forms/: USWDS markup, errors beside the field.
+FORM_RENDERER = "qpp_portal.forms.USWDSFormRenderer"
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env_str("REDIS_URL")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out user ID or client address.
+    "axes.backends.AxesStandaloneBackend",
+    # Lets a correct password on a deactivated account say so instead of "LOGIN FAILED";
+    # the sign-in view refuses inactive accounts itself.
+    "django.contrib.auth.backends.AllowAllUsersModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "accounts.validators.PasswordCharacterClassesValidator"},
+    {"NAME": "accounts.validators.PasswordPersonalInformationValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "accounts.validators.PasswordHistoryValidator", "OPTIONS": {"history_size": 6}},
+]
+# User IDs are unique case-insensitively by a functional UniqueConstraint, which this
+# check does not recognise.
+SILENCED_SYSTEM_CHECKS = ["auth.W004"]
+LOGIN_URL = "accounts:sign_in"
+LOGIN_REDIRECT_URL = "accounts:home"
+
+# Sessions: 15 minutes idle, 12 hours in all (SessionTimeoutMiddleware).
+SESSION_IDLE_TIMEOUT = env_minutes("SESSION_IDLE_TIMEOUT_MINUTES", 15)
+SESSION_ABSOLUTE_TIMEOUT = env_minutes("SESSION_ABSOLUTE_TIMEOUT_MINUTES", 12 * 60)
+SESSION_TIMEOUT_WARNING = env_minutes("SESSION_TIMEOUT_WARNING_MINUTES", 2)
+SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+CSRF_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Sign-in lockout (django-axes). django-axes counts failures within the cool-off period,
+# so the window in which failures add up equals the lock's duration.
+AXES_FAILURE_LIMIT = env_int("SIGN_IN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_minutes("SIGN_IN_LOCKOUT_MINUTES", 30)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.signin.locked_out"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_SENSITIVE_PARAMETERS = ["password", "username"]
+AXES_VERBOSE = False
+
+# Two-factor authentication (django-otp and this portal's own devices).
+OTP_SENT_CODE_VALIDITY = env_int("OTP_SENT_CODE_VALIDITY_SECONDS", 600)
+OTP_EMAIL_TOKEN_VALIDITY = OTP_SENT_CODE_VALIDITY
+OTP_EMAIL_COOLDOWN_DURATION = env_int("OTP_RESEND_COOLDOWN_SECONDS", 60)
+OTP_EMAIL_SUBJECT = "Your QPP Portal security code"
+OTP_EMAIL_BODY_TEMPLATE_PATH = "accounts/emails/security_code_body.txt"
+OTP_TOTP_ISSUER = "QPP Portal"
+OTP_CODE_FAILURE_LIMIT = env_int("OTP_CODE_FAILURE_LIMIT", 10)
+OTP_CODE_LOCKOUT = env_minutes("OTP_CODE_LOCKOUT_MINUTES", 30)
+BACKUP_CODE_COUNT = 10
+ACCOUNT_DORMANCY_DAYS = env_int("ACCOUNT_DORMANCY_DAYS", 60)
+TERMS_VERSION = "2026-01"
+# Text and voice messages go through this gateway (accounts.gateways.base.PhoneGateway).
+PHONE_GATEWAY = env_str("PHONE_GATEWAY", "accounts.gateways.console.ConsoleGateway")
+
+# Rate limits, one place, in django-ratelimit's notation.
+RATE_LIMITS = {
+    "send_code": env_str("RATE_LIMIT_SEND_CODE", "5/10m"),
+    "recovery": env_str("RATE_LIMIT_RECOVERY", "10/h"),
+    "registration": env_str("RATE_LIMIT_REGISTRATION", "20/h"),
+}
+RATELIMIT_VIEW = "qpp_portal.views.rate_limited"
+
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "QPP Portal <no-reply@qpp-portal.example>")
+
+# The sandbox (inbox of sent messages, simulator aids) exists only where this is on.
+SANDBOX_ENABLED = False
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "America/New_York"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    # USWDS comes from npm (package.json), never copied into the repository.
+    ("uswds", BASE_DIR / "node_modules" / "@uswds" / "uswds" / "dist"),
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Uploaded identity documents live here, outside anything served publicly.
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private")))
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "style-src": ["'self'"],
+        "script-src": ["'self'"],
+        "font-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {"axes": {"level": "WARNING"}},
+}

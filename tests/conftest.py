@@ -1,0 +1,59 @@
+import pytest
+from django_otp import DEVICE_ID_SESSION_KEY
+
+from accounts.gateways import locmem
+
+from .factories import TOTPDeviceFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _phone_outbox():
+    """Start each test with an empty outbox of texts and calls, like mail.outbox."""
+    locmem.outbox.clear()
+    yield
+    locmem.outbox.clear()
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def sign_in():
+    """Return a function that signs ``client`` in as ``user`` with a verified second factor."""
+
+    def _sign_in(client, user):
+        device = TOTPDeviceFactory(user=user)
+        if not user.default_device:
+            user.default_device = device.persistent_id
+            user.save(update_fields=["default_device"])
+        client.force_login(user, backend="django.contrib.auth.backends.AllowAllUsersModelBackend")
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        return client
+
+    return _sign_in
+
+
+@pytest.fixture
+def person(db):
+    """A registered, identity-verified person."""
+    return UserFactory()
+
+
+@pytest.fixture
+def signed_in_client(client, person, sign_in):
+    return sign_in(client, person)
+
+
+@pytest.fixture
+def help_desk(db):
+    from django.contrib.auth.models import Permission
+
+    user = UserFactory(username="helpdesk01", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="help_desk"))
+    return user
