@@ -58,7 +58,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField("email address", max_length=254)
     phone = models.CharField("phone number", max_length=20, help_text="E.164, e.g. +12025550143")
     date_of_birth = EncryptedDateField("date of birth", null=True)
-    ssn = EncryptedCharField("Social Security Number", max_length=9, blank=True, default="")
+    # Empty when not given (the encrypted field stores that as NULL).
+    ssn = EncryptedCharField("Social Security Number", max_length=9, blank=True, null=True)
     ssn_digest = models.CharField(max_length=64, blank=True, default="", db_index=True)
     street_address = models.CharField("street address", max_length=100)
     address_line_2 = models.CharField("apartment, suite, etc.", max_length=100, blank=True)
@@ -136,7 +137,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         return mask_email(self.email)
 
     def set_ssn(self, ssn):
-        self.ssn = ssn or ""
+        self.ssn = ssn or None
         self.ssn_digest = keyed_digest(ssn, "ssn") if ssn else ""
 
     def set_challenge_answer(self, answer):

@@ -55,7 +55,8 @@ def describe_device(device):
     from .models import PhoneDevice
 
     if isinstance(device, TOTPDevice):
-        return f"Authenticator app ({device.name})" if device.name else "Authenticator app"
+        named = device.name and device.name != "Authenticator app"
+        return f"Authenticator app ({device.name})" if named else "Authenticator app"
     if isinstance(device, EmailDevice):
         return f"Email to {mask_email(device.email or device.user.email)}"
     if isinstance(device, PhoneDevice):
