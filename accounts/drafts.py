@@ -65,6 +65,11 @@ class RegistrationDraft:
             self.data["ssn"] = _seal(cleaned["ssn"])
         self._save()
 
+    def keep_ssn(self, ssn):
+        """Keep a valid SSN from a profile refused for another field."""
+        self.data["ssn"] = _seal(ssn)
+        self._save()
+
     def accept_terms(self, version):
         self.data["terms_accepted_at"] = timezone.now().isoformat()
         self.data["terms_version"] = version

@@ -1,3 +1,4 @@
+import unicodedata
 from datetime import date
 
 import phonenumbers
@@ -17,6 +18,10 @@ from .validators import (
 
 DATE_INPUT_FORMATS = ["%m/%d/%Y", "%Y-%m-%d", "%m-%d-%Y"]
 LOGIN_FAILED = "LOGIN FAILED - Invalid User Name / Password. Please Try Again"
+NAME_SYMBOLS = "-'.\u2019"
+CITY_SYMBOLS = "-'.,()\u2019"
+ADDRESS_SYMBOLS = "-'.,#/&()\u2019"
+ADDRESS_CHARACTERS_MESSAGE = "Use letters, digits, spaces and . , ' - # / & ( ) only."
 
 
 def normalize_phone(value):
@@ -82,23 +87,50 @@ class ContactFieldsMixin(forms.Form):
     )
 
     def clean_first_name(self):
-        return self._clean_name("first_name")
+        return self._clean_text(
+            "first_name",
+            NAME_SYMBOLS,
+            "Use letters, spaces, hyphens, apostrophes and periods only.",
+            "name_characters",
+        )
 
     def clean_last_name(self):
-        return self._clean_name("last_name")
+        return self._clean_text(
+            "last_name",
+            NAME_SYMBOLS,
+            "Use letters, spaces, hyphens, apostrophes and periods only.",
+            "name_characters",
+        )
 
-    def _clean_name(self, field):
-        value = " ".join(self.cleaned_data[field].split())
-        if any(ch in "<>{}[]\\/;=\"" for ch in value) or any(ch.isdigit() for ch in value):
-            raise forms.ValidationError(
-                "Use letters, spaces, hyphens, apostrophes and periods only.", code="name_characters"
-            )
-        return value
+    def clean_street_address(self):
+        return self._clean_text(
+            "street_address", ADDRESS_SYMBOLS, ADDRESS_CHARACTERS_MESSAGE, "address_characters", True
+        )
+
+    def clean_address_line_2(self):
+        return self._clean_text(
+            "address_line_2", ADDRESS_SYMBOLS, ADDRESS_CHARACTERS_MESSAGE, "address_characters", True
+        )
 
     def clean_city(self):
-        value = " ".join(self.cleaned_data["city"].split())
-        if any(ch in "<>{}[]\\;=\"" for ch in value):
-            raise forms.ValidationError("Enter a city name without symbols.", code="city_characters")
+        return self._clean_text(
+            "city", CITY_SYMBOLS, "Enter a city name without symbols.", "city_characters", True
+        )
+
+    def _clean_text(self, field, symbols, message, code, digits=False):
+        """Collapse spaces; allow letters of any alphabet, ``symbols`` and maybe digits.
+
+        Everything else (markup characters, emoji, invisible and direction-changing
+        characters) is refused rather than stored.
+        """
+        value = " ".join(self.cleaned_data[field].split())
+        for ch in value:
+            category = unicodedata.category(ch)
+            if category[0] in "LM" or ch == " " or ch in symbols:
+                continue
+            if digits and category == "Nd":
+                continue
+            raise forms.ValidationError(message, code=code)
         return value
 
 
@@ -145,24 +177,31 @@ class ProfileForm(ContactFieldsMixin, forms.Form):
             "minutes; without it you will be asked to send documents for manual review, "
             "which takes days."
         ),
-        widget=forms.PasswordInput(render_value=True, attrs={"autocomplete": "off", "inputmode": "numeric"}),
+        # Never rendered back: a valid SSN in a refused form is kept in the draft instead.
+        widget=forms.PasswordInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
     )
 
     def __init__(self, *args, kept_ssn_masked="", kept_date_of_birth_masked="", **kwargs):
         super().__init__(*args, **kwargs)
         # On resuming a draft, the SSN and date of birth are not shown back: say what
         # is kept and let the person leave them blank.
-        self.kept_ssn = bool(kept_ssn_masked)
+        self.kept_ssn = False
         if kept_ssn_masked:
-            self.fields["ssn"].help_text = (
-                f"Already entered: {kept_ssn_masked}. Leave blank to keep it, or type a new one."
-            )
+            self.show_kept_ssn(kept_ssn_masked)
         self.kept_date_of_birth = bool(kept_date_of_birth_masked)
         if kept_date_of_birth_masked:
             self.fields["date_of_birth"].required = False
             self.fields["date_of_birth"].help_text = (
                 f"Already entered: {kept_date_of_birth_masked}. Leave blank to keep it."
             )
+
+    def show_kept_ssn(self, masked):
+        """Say that an SSN is already kept (shown masked) and may be left blank."""
+        self.kept_ssn = True
+        help_text = f"Already entered: {masked}. Leave blank to keep it, or type a new one."
+        self.fields["ssn"].help_text = help_text
+        # A bound form has already built its BoundField, which copied the help text.
+        self["ssn"].help_text = help_text
 
     def clean_date_of_birth(self):
         value = self.cleaned_data["date_of_birth"]
@@ -281,6 +320,11 @@ class SignInForm(forms.Form):
     password = forms.CharField(
         label="Password", strip=False, max_length=128, widget=forms.PasswordInput({"autocomplete": "current-password"})
     )
+
+    def clean_username(self):
+        # User IDs are unique regardless of case: one spelling for django-axes to count
+        # failures against, so changing the case does not escape the lockout.
+        return self.cleaned_data["username"].strip().lower()
 
 
 class CodeForm(forms.Form):

@@ -1,7 +1,6 @@
 import time
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import JsonResponse
 from django.shortcuts import redirect
@@ -35,8 +34,9 @@ class SessionTimeoutMiddleware:
                 record_event(action=AuditEvent.Action.SESSION_EXPIRED, request=request, actor=user)
                 if request.path == reverse("accounts:keepalive"):
                     return JsonResponse({"signedIn": False}, status=401)
-                messages.info(request, "Your session expired. Sign in again to continue.")
-                return redirect("accounts:sign_in")
+                # This middleware runs before MessageMiddleware: the sign-in page says why.
+                reason = "1" if now - last > idle else "limit"
+                return redirect(f"{reverse('accounts:sign_in')}?expired={reason}")
             request.session[LAST_ACTIVITY_KEY] = now
         return self.get_response(request)
 

@@ -190,6 +190,18 @@ class PhoneDevice(CooldownMixin, ThrottlingMixin, SideChannelDevice):
     def get_throttle_factor(self):
         return 1
 
+    def verify_token(self, token):
+        """Check the last code sent, throttled on failure as django-otp's own devices are."""
+        allowed, _ = self.verify_is_allowed()
+        if not allowed:
+            return False
+        verified = super().verify_token(token)
+        if verified:
+            self.throttle_reset()
+        else:
+            self.throttle_increment()
+        return verified
+
     def generate_challenge(self):
         from .gateways import get_phone_gateway
         from .messaging import render_phone_message
@@ -227,11 +239,19 @@ class BackupCodeDevice(ThrottlingMixin, Device):
         return codes
 
     def verify_token(self, token):
+        """Use up one unused code matching ``token``; throttled on failure like other devices."""
+        allowed, _ = self.verify_is_allowed()
+        if not allowed:
+            return False
         digest = keyed_digest(normalize_backup_code(token), "backup")
         used = self.codes.filter(digest=digest, used_at__isnull=True).update(
             used_at=timezone.now()
         )
-        return used == 1
+        if used == 1:
+            self.throttle_reset()
+            return True
+        self.throttle_increment()
+        return False
 
     @property
     def remaining_count(self):

@@ -1,6 +1,8 @@
 from django.utils import timezone
 from django_otp import devices_for_user
 
+from audit.models import AuditEvent
+
 from .models import BackupCodeDevice, User, mask_email
 
 
@@ -65,3 +67,22 @@ def describe_device(device):
     if isinstance(device, BackupCodeDevice):
         return "Backup code"
     return device.name
+
+
+def challenge_failures_since_reset_request(user):
+    """Count wrong challenge answers since the person last asked for a reset link.
+
+    Counted from the audit log, not the session, so a fresh session or a second click
+    on the same link does not bring back the attempts.
+    """
+    requested = (
+        AuditEvent.objects.filter(subject=user, action=AuditEvent.Action.PASSWORD_RESET_REQUESTED)
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    failures = AuditEvent.objects.filter(
+        subject=user, action=AuditEvent.Action.CHALLENGE_ANSWER_FAILED
+    )
+    if requested is not None:
+        failures = failures.filter(created_at__gte=requested)
+    return failures.count()

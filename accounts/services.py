@@ -3,6 +3,7 @@
 import secrets
 from datetime import timedelta
 
+from axes.utils import reset as reset_sign_in_failures
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
@@ -141,6 +142,9 @@ def set_password(*, user, password, request=None, action=AuditEvent.Action.PASSW
             fields += ["is_active", "last_login"]
         user.save(update_fields=fields)
         PasswordHistory.objects.create(user=user, password=user.password)
+        if action == AuditEvent.Action.PASSWORD_RESET:
+            # The lockout message offers a reset as the way back in.
+            reset_sign_in_failures(username=user.username.lower())
         record_event(action=action, request=request, subject=user)
         if reactivated:
             record_event(action=AuditEvent.Action.ACCOUNT_REACTIVATED, request=request, actor=None, subject=user)
@@ -285,9 +289,8 @@ def verify_code(*, request, user, device, code, sign_in=True):
     allowed, _ = device.verify_is_allowed()
     if not allowed:
         raise AccountError("Too many wrong codes in a row. Wait a little before trying again.")
+    # Each device throttles itself on failure (django-otp's ThrottlingMixin).
     if device.verify_token(code):
-        if hasattr(device, "throttle_reset"):
-            device.throttle_reset()
         if user.code_failures:
             user.code_failures = 0
             user.codes_locked_until = None
@@ -298,8 +301,6 @@ def verify_code(*, request, user, device, code, sign_in=True):
         if sign_in:
             otp_login(request, device)
         return True
-    if hasattr(device, "throttle_increment"):
-        device.throttle_increment()
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
         locked.code_failures += 1
@@ -400,6 +401,9 @@ MAX_CONTACT_CHANGE_ATTEMPTS = 5
 
 def confirm_contact_change(*, user, channel, code, request=None):
     """Apply the pending change if ``code`` matches; raise AccountError otherwise."""
+    # The refusals are raised after the block, so that the counted attempt or the removed
+    # change is committed rather than rolled back with the error.
+    refusal = None
     with transaction.atomic():
         change = (
             ContactChange.objects.select_for_update().filter(user=user, channel=channel).first()
@@ -407,28 +411,37 @@ def confirm_contact_change(*, user, channel, code, request=None):
         if change is None or change.is_expired or change.attempts >= MAX_CONTACT_CHANGE_ATTEMPTS:
             if change is not None:
                 change.delete()
-            raise AccountError("This code has expired. Start the change again to get a new code.")
-        if keyed_digest(code, f"contact-change:{user.pk}") != change.code_digest:
+            refusal = "This code has expired. Start the change again to get a new code."
+        elif keyed_digest(code, f"contact-change:{user.pk}") != change.code_digest:
             change.attempts += 1
             change.save(update_fields=["attempts"])
-            raise AccountError("That code is not correct. Check it and try again.")
-        old_email = user.email
-        if channel == ContactChange.Channel.EMAIL:
-            user.email = change.new_value
-            user.email_confirmed_at = timezone.now()
-            user.save(update_fields=["email", "email_confirmed_at"])
-            EmailDevice.objects.filter(user=user, email=old_email).update(email=change.new_value)
-            action = AuditEvent.Action.EMAIL_CHANGED
+            refusal = "That code is not correct. Check it and try again."
         else:
-            user.phone = change.new_value
-            user.save(update_fields=["phone"])
-            action = AuditEvent.Action.PHONE_CHANGED
-        change.delete()
-        record_event(action=action, request=request, actor=user)
-        if channel == ContactChange.Channel.EMAIL:
-            # Tell the old address, in case someone else made the change.
-            transaction.on_commit(
-                lambda: send_templated_email(
-                    app="accounts", name="email_changed", to=old_email, context={"user": user}
-                )
+            _apply_contact_change(user=user, change=change, request=request)
+    if refusal:
+        raise AccountError(refusal)
+
+
+def _apply_contact_change(*, user, change, request):
+    """Make a verified change of email or phone; tell the old address of an email change."""
+    channel = change.channel
+    old_email = user.email
+    if channel == ContactChange.Channel.EMAIL:
+        user.email = change.new_value
+        user.email_confirmed_at = timezone.now()
+        user.save(update_fields=["email", "email_confirmed_at"])
+        EmailDevice.objects.filter(user=user, email=old_email).update(email=change.new_value)
+        action = AuditEvent.Action.EMAIL_CHANGED
+    else:
+        user.phone = change.new_value
+        user.save(update_fields=["phone"])
+        action = AuditEvent.Action.PHONE_CHANGED
+    change.delete()
+    record_event(action=action, request=request, actor=user)
+    if channel == ContactChange.Channel.EMAIL:
+        # Tell the old address, in case someone else made the change.
+        transaction.on_commit(
+            lambda: send_templated_email(
+                app="accounts", name="email_changed", to=old_email, context={"user": user}
             )
+        )

@@ -32,17 +32,17 @@ PTAN_HELP_TEXT = f"{PTAN_MIN_LENGTH} to {PTAN_MAX_LENGTH} letters and digits."
 
 def normalize_tin(value):
     """Return ``value`` without spaces and dashes (``12-3456789`` becomes ``123456789``)."""
-    return re.sub(r"[\s-]", "", str(value or ""))
+    return "".join(str(value or "").split()).replace("-", "")
 
 
 def normalize_npi(value):
     """Return ``value`` without surrounding or inner spaces."""
-    return re.sub(r"\s", "", str(value or ""))
+    return "".join(str(value or "").split())
 
 
 def normalize_ptan(value):
     """Return ``value`` upper-cased without spaces: PTANs are not case-sensitive."""
-    return re.sub(r"\s", "", str(value or "")).upper()
+    return "".join(str(value or "").split()).upper()
 
 
 def normalize_identifier(value):
@@ -50,18 +50,17 @@ def normalize_identifier(value):
     return str(value or "").strip().upper()
 
 
+# Digit -> the digit the Luhn algorithm uses when it doubles it (2 * d, minus 9 if > 9).
+_LUHN_DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)
+
+
 def luhn_check_digit(digits):
     """Return the Luhn check digit (0-9) that completes the string of ``digits``."""
-    total = 0
     # Walking from the right, the digit next to the (missing) check digit is doubled.
-    for position, char in enumerate(reversed(digits)):
-        digit = int(char)
-        if position % 2 == 0:
-            digit *= 2
-            if digit > 9:
-                digit -= 9
-        total += digit
-    return (10 - total % 10) % 10
+    from_right = digits[::-1]
+    total = sum(_LUHN_DOUBLED[int(digit)] for digit in from_right[0::2])
+    total += sum(map(int, from_right[1::2]))
+    return -total % 10
 
 
 def npi_check_digit(first_nine):
@@ -76,7 +75,7 @@ def validate_tin(value):
             "Enter a TIN of 9 digits, for example 12-3456789.", code="tin_format"
         )
     if value == "0" * TIN_LENGTH:
-        raise ValidationError("000-00-0000 is not a valid TIN.", code="tin_zeros")
+        raise ValidationError("00-0000000 is not a valid TIN.", code="tin_zeros")
 
 
 def validate_npi(value):
@@ -90,8 +89,7 @@ def validate_npi(value):
         raise ValidationError("An NPI starts with 1 or 2.", code="npi_first_digit")
     if npi_check_digit(value[:9]) != int(value[9]):
         raise ValidationError(
-            "This is not a valid NPI: its last digit does not match. Check for a typing "
-            "mistake.",
+            "This is not a valid NPI: its last digit does not match. Check for a typing mistake.",
             code="npi_check_digit",
         )
 

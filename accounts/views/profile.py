@@ -23,7 +23,7 @@ def profile(request):
 def edit_profile(request):
     user = request.user
     initial = {field: getattr(user, field) for field in PROFILE_FIELDS}
-    form = ProfileEditForm(request.POST or None, initial=initial)
+    form = ProfileEditForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         changed = services.update_profile(user=user, data=form.cleaned_data, request=request)
         messages.success(request, "Your profile is updated." if changed else "Nothing changed.")
@@ -40,7 +40,7 @@ CONTACT_FORMS = {
 def change_contact(request, channel):
     """Start changing the email or phone: nothing changes until the new one proves itself."""
     form_class, field = CONTACT_FORMS[channel]
-    form = form_class(request.POST or None)
+    form = form_class(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.start_contact_change(user=request.user, channel=channel, new_value=form.cleaned_data[field])
         return redirect(f"accounts:confirm_contact_{channel}")
@@ -56,7 +56,7 @@ def confirm_contact(request, channel):
     change = ContactChange.objects.filter(user=request.user, channel=channel).first()
     if change is None:
         return redirect("accounts:profile")
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.confirm_contact_change(
@@ -75,7 +75,7 @@ def confirm_contact(request, channel):
 
 @sensitive_post_parameters("current_password", "password1", "password2")
 def change_password(request):
-    form = ChangePasswordForm(request.POST or None, user=request.user)
+    form = ChangePasswordForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         services.set_password(user=request.user, password=form.cleaned_data["password1"], request=request)
         update_session_auth_hash(request, request.user)

@@ -29,7 +29,7 @@ def recovery_rate(group, request):
 @login_not_required
 @ratelimit(key="ip", rate=recovery_rate, method="POST", block=True)
 def forgot_user_id(request):
-    form = ForgotUserIdForm(request.POST or None)
+    form = ForgotUserIdForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.send_user_id_reminder(email=form.cleaned_data["email"], request=request)
         return render(request, "accounts/recovery/sent.html", {"what": "user_id"})
@@ -39,7 +39,7 @@ def forgot_user_id(request):
 @login_not_required
 @ratelimit(key="ip", rate=recovery_rate, method="POST", block=True)
 def forgot_password(request):
-    form = ForgotPasswordForm(request.POST or None)
+    form = ForgotPasswordForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.request_password_reset(username=form.cleaned_data["username"], request=request)
         return render(request, "accounts/recovery/sent.html", {"what": "password"})
@@ -55,7 +55,9 @@ def password_reset(request, uidb64, token):
         user = None
     if user is None or not default_token_generator.check_token(user, token):
         return render(request, "accounts/recovery/link_invalid.html", status=400)
-    request.session[RESET_KEY] = {"user": user.pk, "token": token, "answered": False, "coded": False, "attempts": 0}
+    if selectors.challenge_failures_since_reset_request(user) >= MAX_CHALLENGE_ATTEMPTS:
+        return render(request, "accounts/recovery/link_invalid.html", status=400)
+    request.session[RESET_KEY] = {"user": user.pk, "token": token, "answered": False, "coded": False}
     return redirect("accounts:password_reset_challenge")
 
 
@@ -80,17 +82,22 @@ def save_state(request, state):
 @sensitive_post_parameters("answer")
 def password_reset_challenge(request):
     user, state = reset_state(request)
+    if user is not None and not state["answered"] and (
+        selectors.challenge_failures_since_reset_request(user) >= MAX_CHALLENGE_ATTEMPTS
+    ):
+        # The attempts ran out, perhaps in another browser holding the same link.
+        request.session.pop(RESET_KEY, None)
+        user = None
     if user is None:
         return render(request, "accounts/recovery/link_invalid.html", status=400)
-    form = ChallengeAnswerForm(request.POST or None)
+    form = ChallengeAnswerForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if user.check_challenge_answer(form.cleaned_data["answer"]):
             state["answered"] = True
             save_state(request, state)
             return redirect("accounts:password_reset_code")
         record_event(action=AuditEvent.Action.CHALLENGE_ANSWER_FAILED, request=request, actor=None, subject=user)
-        state["attempts"] += 1
-        if state["attempts"] >= MAX_CHALLENGE_ATTEMPTS:
+        if selectors.challenge_failures_since_reset_request(user) >= MAX_CHALLENGE_ATTEMPTS:
             request.session.pop(RESET_KEY, None)
             messages.error(request, "Too many wrong answers. Ask for a new password reset link to try again.")
             return redirect("accounts:forgot_password")
@@ -164,7 +171,7 @@ def password_reset_new(request):
         return redirect("accounts:password_reset_challenge") if user else render(
             request, "accounts/recovery/link_invalid.html", status=400
         )
-    form = SetPasswordForm(request.POST or None, user=user)
+    form = SetPasswordForm(request.POST if request.method == "POST" else None, user=user)
     if request.method == "POST" and form.is_valid():
         services.set_password(
             user=user,

@@ -39,6 +39,10 @@ def profile(request):
         if form.is_valid():
             draft.save_profile(form.cleaned_data)
             return redirect("accounts:register_terms")
+        if form.cleaned_data.get("ssn"):
+            # The SSN is never rendered back: keep a valid one sealed in the draft, masked.
+            draft.keep_ssn(form.cleaned_data["ssn"])
+            form.show_kept_ssn(draft.masked_ssn())
     else:
         form = ProfileForm(initial=draft.initial(), **kept)
     return render(request, "accounts/register/profile.html", {"form": form, **step_context(1)})
@@ -53,7 +57,7 @@ def terms(request):
     if not draft.has_profile:
         messages.info(request, "Start with your profile information.")
         return redirect("accounts:register_profile")
-    form = TermsForm(request.POST or None)
+    form = TermsForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         draft.accept_terms(settings.TERMS_VERSION)
         return redirect("accounts:register_account")
@@ -78,7 +82,7 @@ def account(request):
     if not draft.terms_accepted:
         return redirect("accounts:register_terms")
     profile_data = draft.profile()
-    form = AccountForm(request.POST or None, profile=profile_data)
+    form = AccountForm(request.POST if request.method == "POST" else None, profile=profile_data)
     if request.method == "POST" and form.is_valid():
         try:
             user = register_account(

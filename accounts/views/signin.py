@@ -22,10 +22,17 @@ LOCKED_OUT = (
 )
 
 
+# Why a session ended, keyed by the ``expired`` parameter of the sign-in URL.
+SESSION_EXPIRED = {
+    "1": "Your session expired because of inactivity. Sign in again to continue.",
+    "limit": "Your session reached its 12-hour limit. Sign in again to continue.",
+}
+
+
 def locked_out(request, response, credentials):
     """django-axes calls this when a user ID or client address is locked out."""
     record_event(action=AuditEvent.Action.SIGN_IN_LOCKED, request=request, actor=None, subject=None)
-    form = SignInForm(request.POST or None)
+    form = SignInForm(request.POST if request.method == "POST" else None)
     form.add_error(None, LOCKED_OUT)
     return render(request, "accounts/sign_in.html", {"form": form}, status=429)
 
@@ -44,9 +51,10 @@ def sign_in(request):
     """User ID and password; the second factor follows on its own page."""
     if request.user.is_authenticated:
         return redirect(safe_next(request) or "accounts:home")
-    if request.GET.get("expired"):
-        messages.info(request, "Your session expired because of inactivity. Sign in again to continue.")
-    form = SignInForm(request.POST or None)
+    expired = SESSION_EXPIRED.get(request.GET.get("expired", ""))
+    if expired and request.method == "GET":
+        messages.info(request, expired)
+    form = SignInForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         user = authenticate(
             request,

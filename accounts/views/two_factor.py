@@ -38,7 +38,7 @@ def first_setup(request):
 
 def setup(request):
     """Choose the kind of device to add."""
-    form = MethodForm(request.POST or None)
+    form = MethodForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         method = form.cleaned_data["method"]
         if method == "totp":
@@ -81,7 +81,7 @@ def setup_totp(request):
     if device is None:
         device = services.start_totp_device(user=request.user)
         request.session[SETUP_DEVICE_KEY] = device.pk
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["code"]):
             return finish(request, device)
@@ -105,7 +105,7 @@ def setup_totp(request):
 def setup_phone(request):
     """Register a phone for texts or calls and send it a code."""
     initial = {"number": request.user.phone, "method": request.GET.get("method", "sms")}
-    form = PhoneDeviceForm(request.POST or None, initial=initial)
+    form = PhoneDeviceForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         device = services.start_phone_device(
             user=request.user, number=form.cleaned_data["number"], method=form.cleaned_data["method"]

@@ -222,3 +222,22 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Identity proofing
+# Backends tried in order, like AUTHENTICATION_BACKENDS: the first whose start() accepts
+# the person proofs them (proofing.backends.base.ProofingBackend is the contract).
+PROOFING_BACKENDS = env_list(
+    "PROOFING_BACKENDS",
+    [
+        "proofing.backends.simulated.SimulatedCreditBureau",
+        "proofing.backends.manual.ManualDocumentReview",
+    ],
+)
+PROOFING_QUESTION_COUNT = env_int("PROOFING_QUESTION_COUNT", 5)
+PROOFING_PASS_MINIMUM = env_int("PROOFING_PASS_MINIMUM", 4)  # right answers needed to pass
+PROOFING_QUIZ_TIME_LIMIT = env_minutes("PROOFING_QUIZ_TIME_LIMIT_MINUTES", 10)
+# This many failed or timed-out question sets within the window send a person to manual proofing.
+PROOFING_FAILURE_LIMIT = env_int("PROOFING_FAILURE_LIMIT", 3)
+PROOFING_FAILURE_WINDOW = env_minutes("PROOFING_FAILURE_WINDOW_MINUTES", 24 * 60)
+PROOFING_BUREAU_PHONE = env_str("PROOFING_BUREAU_PHONE", "1-800-555-0199")  # simulated bureau
+PROOFING_UPLOAD_MAX_BYTES = env_int("PROOFING_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)

@@ -12,4 +12,8 @@ CSRF_COOKIE_SECURE = False
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "sandbox.mail.SandboxEmailBackend")
 PHONE_GATEWAY = env_str("PHONE_GATEWAY", "sandbox.gateway.SandboxGateway")
 # A local-memory cache is not shared between processes; fine for one runserver.
-SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "django_ratelimit.E003", "django_ratelimit.W001"]
+SILENCED_SYSTEM_CHECKS = [
+    *SILENCED_SYSTEM_CHECKS,
+    "django_ratelimit.E003",
+    "django_ratelimit.W001",
+]

@@ -10,5 +10,9 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PHONE_GATEWAY = "accounts.gateways.locmem.LocmemGateway"
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
-SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "django_ratelimit.E003", "django_ratelimit.W001"]
+SILENCED_SYSTEM_CHECKS = [
+    *SILENCED_SYSTEM_CHECKS,
+    "django_ratelimit.E003",
+    "django_ratelimit.W001",
+]
 PRIVATE_MEDIA_ROOT = BASE_DIR / "var" / "test-private"  # noqa: F405

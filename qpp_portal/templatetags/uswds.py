@@ -52,9 +52,7 @@ def uswds_widget(field):
         options = []
         for option in field.subwidgets:
             option.data["attrs"].update(attrs, **{"class": f"usa-{kind}__input"})
-            options.append(
-                (kind, option.tag(), kind, option.id_for_label, option.choice_label)
-            )
+            options.append((kind, option.tag(), kind, option.id_for_label, option.choice_label))
         return format_html_join(
             "",
             '<div class="usa-{}">{}<label class="usa-{}__label" for="{}">{}</label></div>',

@@ -26,9 +26,13 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
-        pytest.fail("Browser tests need Debian's chromium at /usr/bin/chromium (scripts/test installs it).")
+        pytest.fail(
+            "Browser tests need Debian's chromium at /usr/bin/chromium (scripts/test installs it)."
+        )
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
         yield browser
         browser.close()
 
@@ -39,7 +43,9 @@ def new_page(browser, live_server):
     contexts = []
 
     def _new_page():
-        context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+        context = browser.new_context(
+            base_url=live_server.url, viewport={"width": 1280, "height": 900}
+        )
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)

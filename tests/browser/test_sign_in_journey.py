@@ -36,4 +36,6 @@ def test_wrong_password_shows_the_portal_failure_message(page):
     page.get_by_label("User ID").fill("pat.browser")
     page.get_by_label("Password").fill("Wrong.Password1")
     page.get_by_role("button", name="Sign in").click()
-    page.get_by_text("LOGIN FAILED - Invalid User Name / Password. Please Try Again").first.wait_for()
+    page.get_by_text(
+        "LOGIN FAILED - Invalid User Name / Password. Please Try Again"
+    ).first.wait_for()

@@ -1,0 +1,186 @@
+"""Benchmark practice search on 100,000 synthetic practices.
+
+    python bench/search_practices.py [--practices 100000] [--seed 7] [--searches 200]
+
+Generates the reference data with the project's generator into a temporary directory,
+empties the organizations tables of the database named by DATABASE_URL (default: the local
+PostgreSQL database qpp_bench, created if missing), migrates, imports the files, then runs a
+mix of searches (full TIN, name prefix, name substring) through
+organizations.selectors.search_practices the way the search page does (a count and the
+first page of 20) and prints p50/p95 per kind of search, with generation and import times
+and the query plans of one search of each kind.
+"""
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/qpp_bench"
+
+
+def ensure_database(url):
+    """Create the PostgreSQL database named in ``url`` if it does not exist yet."""
+    import dj_database_url
+    import psycopg
+    from psycopg import sql
+
+    config = dj_database_url.parse(url)
+    if config["ENGINE"] != "django.db.backends.postgresql":
+        return
+    with psycopg.connect(
+        dbname="postgres",
+        user=config["USER"] or None,
+        password=config["PASSWORD"] or None,
+        host=config["HOST"] or None,
+        port=config["PORT"] or None,
+        autocommit=True,
+    ) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]
+        ).fetchone()
+        if not exists:
+            connection.execute(
+                sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"]))
+            )
+            print(f"Created database {config['NAME']}")
+
+
+def empty_organization_tables():
+    from django.db import connection
+
+    from organizations.models import ApmParticipation, Clinician, Enrolment, Organization
+
+    models = [ApmParticipation, Enrolment, Clinician, Organization]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models)
+            # CASCADE also empties tables of other apps that point at organizations.
+            cursor.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+        else:
+            for model in models:
+                model.objects.all().delete()
+
+
+def pick_queries(directory, count, rng):
+    """Return (kind, query) pairs: a third full TINs, a third name prefixes, a third
+    substrings from the middle of names."""
+    import csv
+
+    with (Path(directory) / "practices.csv").open(newline="") as handle:
+        rows = [(row["tin"], row["legal_business_name"]) for row in csv.DictReader(handle)]
+    queries = []
+    for index in range(count):
+        tin, name = rng.choice(rows)
+        kind = ("tin", "prefix", "substring")[index % 3]
+        if kind == "tin":
+            query = f"{tin[:2]}-{tin[2:]}" if rng.random() < 0.5 else tin
+        elif kind == "prefix":
+            query = name[: rng.randint(2, 10)].strip()
+        else:
+            words = [word for word in name.split() if len(word) >= 4]
+            word = rng.choice(words) if words else name
+            start = rng.randint(0, max(0, len(word) - 4))
+            query = word[start : start + rng.randint(4, 8)].lower()
+        queries.append((kind, query))
+    return queries
+
+
+def percentile(values, fraction):
+    values = sorted(values)
+    return values[min(len(values) - 1, round(fraction * (len(values) - 1)))]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--practices", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--searches", type=int, default=200)
+    parser.add_argument("--no-explain", action="store_true")
+    options = parser.parse_args()
+
+    os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qpp_portal.settings.development")
+    sys.path.insert(0, str(ROOT))
+    ensure_database(os.environ["DATABASE_URL"])
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.core.paginator import Paginator
+    from django.db import connection
+
+    from organizations import selectors
+    from organizations.services import import_reference_data
+    from organizations.synthetic import write_synthetic_reference_files
+
+    print(f"Database: {connection.vendor} {connection.settings_dict['NAME']}")
+    call_command("migrate", verbosity=0)
+    empty_organization_tables()
+
+    with tempfile.TemporaryDirectory() as directory:
+        started = time.perf_counter()
+        counts = write_synthetic_reference_files(
+            directory=directory, practices=options.practices, seed=options.seed
+        )
+        generated = time.perf_counter() - started
+        print(f"Generated {', '.join(f'{n} {name}' for name, n in counts.items())}")
+        print(f"Generation: {generated:.1f} s")
+
+        started = time.perf_counter()
+        report = import_reference_data(directory=directory)
+        imported = time.perf_counter() - started
+        print(f"Import: {imported:.1f} s ({sum(c.created for c in report.counts.values())} rows)")
+        started = time.perf_counter()
+        report = import_reference_data(directory=directory)
+        print(
+            f"Re-import (nothing to change): {time.perf_counter() - started:.1f} s, "
+            f"changed={report.changed}"
+        )
+        queries = pick_queries(directory, options.searches, random.Random(options.seed))  # noqa: S311 - reproducible sample
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+    def run(query):
+        page = Paginator(selectors.search_practices(query), 20).get_page(1)
+        return page.paginator.count, len(page.object_list)
+
+    for _kind, query in queries[:10]:  # warm the caches
+        run(query)
+    timings = {"tin": [], "prefix": [], "substring": []}
+    matches = {"tin": [], "prefix": [], "substring": []}
+    for kind, query in queries:
+        started = time.perf_counter()
+        total, _shown = run(query)
+        timings[kind].append((time.perf_counter() - started) * 1000)
+        matches[kind].append(total)
+
+    every = [ms for values in timings.values() for ms in values]
+    print(f"\n{len(every)} searches (count + first page of 20), milliseconds:")
+    print(f"{'kind':<10} {'n':>4} {'p50':>8} {'p95':>8} {'max':>8} {'median matches':>15}")
+    for kind, values in [*timings.items(), ("all", every)]:
+        found = matches.get(kind) or [m for ms in matches.values() for m in ms]
+        print(
+            f"{kind:<10} {len(values):>4} {percentile(values, 0.5):>8.2f} "
+            f"{percentile(values, 0.95):>8.2f} {max(values):>8.2f} "
+            f"{statistics.median(found):>15}"
+        )
+
+    if not options.no_explain and connection.vendor == "postgresql":
+        for kind in timings:
+            query = next(q for k, q in queries if k == kind)
+            results = selectors.search_practices(query)
+            print(f"\nEXPLAIN {kind} {query!r}:")
+            print(results[:20].explain(analyze=True))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,612 @@
+"""Read and check the CSV files of CMS reference data (layout in docs/reference-data.md).
+
+``read_reference_files(directory)`` parses every file, checks every row on its own and
+against the other rows and what the database already holds, and returns a
+``ReferenceSet`` ready for ``services.import_reference_data``; if any row is bad it raises
+``ReferenceDataError`` listing every bad row (file, line, reason). It never writes.
+"""
+
+import csv
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+
+from qpp_portal.geography import ZIP_CODE_PATTERN, USState
+
+from . import validators
+from .models import (
+    FIRST_PERFORMANCE_YEAR,
+    LAST_PERFORMANCE_YEAR,
+    ApmParticipation,
+    Clinician,
+    Enrolment,
+    Organization,
+)
+
+PRACTICES = "practices.csv"
+CLINICIANS = "clinicians.csv"
+ENROLMENTS = "enrolments.csv"
+APM_ENTITIES = "apm_entities.csv"
+APM_PARTICIPATION = "apm_participation.csv"
+REGISTRIES = "registries.csv"
+
+# File name -> columns, in the order the generator writes them. The importer accepts the
+# columns in any order but refuses missing or unknown ones.
+COLUMNS = {
+    PRACTICES: [
+        "tin",
+        "legal_business_name",
+        "is_virtual_group",
+        "group_npi",
+        "group_ptan",
+        "street_address",
+        "city",
+        "state",
+        "zip_code",
+    ],
+    CLINICIANS: ["npi", "first_name", "last_name", "specialty"],
+    ENROLMENTS: ["npi", "tin", "ptan"],
+    APM_ENTITIES: ["entity_id", "legal_business_name", "model_type", "is_single_tin"],
+    APM_PARTICIPATION: ["entity_id", "tin", "performance_year", "npi"],
+    REGISTRIES: ["registry_id", "tin", "legal_business_name", "registry_kind"],
+}
+TRUE_WORDS = {"true", "yes", "1"}
+FALSE_WORDS = {"false", "no", "0", ""}
+STATES = set(USState.values)
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    line: int
+    reason: str
+
+    def __str__(self):
+        return f"{self.file}, line {self.line}: {self.reason}"
+
+
+class ReferenceDataError(Exception):
+    """Raised with every problem found; nothing has been written."""
+
+    def __init__(self, problems):
+        self.problems = sorted(problems, key=_problem_order)
+        super().__init__(f"{len(self.problems)} problem(s) in the reference data")
+
+
+def _problem_order(problem):
+    files = list(COLUMNS)
+    position = files.index(problem.file) if problem.file in files else len(files)
+    return (position, problem.file, problem.line, problem.reason)
+
+
+class RowError(Exception):
+    """A row is bad; ``key`` is its natural key when that much of it could be read."""
+
+    def __init__(self, reasons, key=None):
+        super().__init__(reasons)
+        self.reasons = reasons
+        self.key = key
+
+
+@dataclass
+class ReferenceSet:
+    """Parsed rows keyed by natural key (values are tuples in model field order), the
+    line each came from, and a snapshot of what the database held when they were read."""
+
+    practices: dict = field(default_factory=dict)
+    clinicians: dict = field(default_factory=dict)
+    enrolments: dict = field(default_factory=dict)
+    apm_entities: dict = field(default_factory=dict)
+    participation: dict = field(default_factory=dict)
+    registries: dict = field(default_factory=dict)
+    lines: dict = field(default_factory=dict)
+    files: list = field(default_factory=list)
+    rejected: dict = field(default_factory=dict)
+    snapshot: "Snapshot | None" = None
+
+
+# Field order of each kind's tuple, matching the model fields (natural key excluded).
+PRACTICE_FIELDS = [
+    "legal_business_name",
+    "is_virtual_group",
+    "group_npi",
+    "group_ptan",
+    "street_address",
+    "city",
+    "state",
+    "zip_code",
+]
+CLINICIAN_FIELDS = ["first_name", "last_name", "specialty"]
+ENROLMENT_FIELDS = ["ptan"]
+APM_ENTITY_FIELDS = ["legal_business_name", "model_type", "is_single_tin"]
+REGISTRY_FIELDS = ["tin", "legal_business_name", "registry_kind"]
+
+
+def read_reference_files(directory):
+    """Parse and check the reference files in ``directory``; raise ``ReferenceDataError``
+    listing every bad row, or return the ``ReferenceSet`` to load."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise ReferenceDataError([Problem(str(directory), 0, "is not a directory")])
+    present = [name for name in COLUMNS if (directory / name).is_file()]
+    if not present:
+        raise ReferenceDataError(
+            [Problem(str(directory), 0, f"holds none of {', '.join(COLUMNS)}")]
+        )
+    problems = []
+    data = ReferenceSet(files=present)
+    parsers = {
+        PRACTICES: (_parse_practice, data.practices),
+        CLINICIANS: (_parse_clinician, data.clinicians),
+        ENROLMENTS: (_parse_enrolment, data.enrolments),
+        APM_ENTITIES: (_parse_apm_entity, data.apm_entities),
+        APM_PARTICIPATION: (_parse_participation, data.participation),
+        REGISTRIES: (_parse_registry, data.registries),
+    }
+    for name in present:
+        parse, rows = parsers[name]
+        lines = data.lines.setdefault(name, {})
+        for line, row in _read_rows(directory / name, name, problems):
+            try:
+                key, values = parse(row)
+            except RowError as error:
+                problems.extend(Problem(name, line, reason) for reason in error.reasons)
+                # Rows referring to this one are not reported as well: one mistake, one line.
+                if error.key is not None:
+                    data.rejected.setdefault(name, set()).add(error.key)
+                continue
+            if key in rows:
+                problems.append(
+                    Problem(name, line, f"repeats the row on line {lines[key]} ({_key(key)})")
+                )
+                continue
+            rows[key] = values
+            lines[key] = line
+    data.snapshot = _snapshot()
+    problems.extend(_cross_check(data, data.snapshot))
+    if problems:
+        raise ReferenceDataError(problems)
+    return data
+
+
+def _read_rows(path, name, problems):
+    """Yield (line, row dict) for each non-blank row; record header and shape problems."""
+    expected = COLUMNS[name]
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.reader(handle)
+            header = next(reader, None)
+            if header is None:
+                problems.append(Problem(name, 1, "is empty; it needs a header row"))
+                return
+            header = [column.strip() for column in header]
+            missing = [column for column in expected if column not in header]
+            unknown = [column for column in header if column not in expected]
+            if missing or unknown:
+                reason = "the header row must name the columns " + ", ".join(expected)
+                if missing:
+                    reason += f"; missing: {', '.join(missing)}"
+                if unknown:
+                    reason += f"; unknown: {', '.join(unknown)}"
+                problems.append(Problem(name, 1, reason))
+                return
+            for values in reader:
+                line = reader.line_num
+                if not any(value.strip() for value in values):
+                    continue
+                if len(values) != len(header):
+                    problems.append(
+                        Problem(
+                            name,
+                            line,
+                            f"has {len(values)} fields; the header names {len(header)}",
+                        )
+                    )
+                    continue
+                yield (
+                    line,
+                    {column: value.strip() for column, value in zip(header, values, strict=True)},
+                )
+    except UnicodeDecodeError:
+        problems.append(Problem(name, 0, "is not UTF-8 text"))
+    except csv.Error as error:
+        problems.append(Problem(name, 0, f"is not valid CSV ({error})"))
+
+
+class _Row:
+    """Collect every reason a row is bad, field by field."""
+
+    def __init__(self, row):
+        self.row = row
+        self.reasons = []
+
+    def identifier(self, column, normalize, validate, label, required=True):
+        value = normalize(self.row[column])
+        if not value:
+            if required:
+                self.reasons.append(f"{column}: the {label} is missing")
+            return None
+        try:
+            validate(value)
+        except ValidationError as error:
+            self.reasons.append(f"{column}: {error.messages[0]} (got {self.row[column]!r})")
+            return None
+        return value
+
+    def text(self, column, max_length):
+        value = " ".join(self.row[column].split())
+        if not value:
+            self.reasons.append(f"{column}: is missing")
+        elif len(value) > max_length:
+            self.reasons.append(f"{column}: is longer than {max_length} characters")
+        return value
+
+    def boolean(self, column):
+        value = self.row[column].lower()
+        if value in TRUE_WORDS:
+            return True
+        if value in FALSE_WORDS:
+            return False
+        self.reasons.append(f"{column}: write true or false (got {self.row[column]!r})")
+        return False
+
+    def choice(self, column, choices):
+        value = self.row[column].strip().lower()
+        if value not in choices.values:
+            self.reasons.append(
+                f"{column}: must be one of {', '.join(choices.values)} (got {self.row[column]!r})"
+            )
+        return value
+
+    def done(self, key):
+        if self.reasons:
+            parts = key if isinstance(key, tuple) else (key,)
+            readable = all(part is not None for part in parts)
+            raise RowError(self.reasons, key if readable else None)
+
+
+def _tin(row, column="tin"):
+    return row.identifier(column, validators.normalize_tin, validators.validate_tin, "TIN")
+
+
+def _npi(row, column="npi", required=True):
+    return row.identifier(
+        column, validators.normalize_npi, validators.validate_npi, "NPI", required
+    )
+
+
+def _ptan(row, column="ptan", required=True):
+    return row.identifier(
+        column, validators.normalize_ptan, validators.validate_ptan, "PTAN", required
+    )
+
+
+def _parse_practice(raw):
+    row = _Row(raw)
+    tin = _tin(row)
+    name = row.text("legal_business_name", 200)
+    is_virtual_group = row.boolean("is_virtual_group")
+    group_npi = _npi(row, "group_npi", required=False)
+    group_ptan = _ptan(row, "group_ptan", required=False)
+    if bool(raw["group_npi"]) != bool(raw["group_ptan"]):
+        row.reasons.append("group_npi and group_ptan: give both or neither")
+    street = row.text("street_address", 200)
+    city = row.text("city", 100)
+    state = raw["state"].upper()
+    if state not in STATES:
+        row.reasons.append(f"state: not a US state or territory code (got {raw['state']!r})")
+    zip_code = raw["zip_code"]
+    if not re.match(ZIP_CODE_PATTERN, zip_code):
+        row.reasons.append(f"zip_code: write 5 digits or ZIP+4 (got {zip_code!r})")
+    row.done(tin)
+    return tin, (name, is_virtual_group, group_npi, group_ptan, street, city, state, zip_code)
+
+
+def _parse_clinician(raw):
+    row = _Row(raw)
+    npi = _npi(row)
+    values = (
+        row.text("first_name", 100),
+        row.text("last_name", 100),
+        row.text("specialty", 100),
+    )
+    row.done(npi)
+    return npi, values
+
+
+def _parse_enrolment(raw):
+    row = _Row(raw)
+    npi = _npi(row)
+    tin = _tin(row)
+    ptan = _ptan(row)
+    row.done((npi, tin))
+    return (npi, tin), (ptan,)
+
+
+def _parse_apm_entity(raw):
+    row = _Row(raw)
+    entity_id = row.identifier(
+        "entity_id",
+        validators.normalize_identifier,
+        validators.validate_apm_entity_id,
+        "APM Entity ID",
+    )
+    values = (
+        row.text("legal_business_name", 200),
+        row.choice("model_type", Organization.ModelType),
+        row.boolean("is_single_tin"),
+    )
+    row.done(entity_id)
+    return entity_id, values
+
+
+def _parse_participation(raw):
+    row = _Row(raw)
+    entity_id = row.identifier(
+        "entity_id",
+        validators.normalize_identifier,
+        validators.validate_apm_entity_id,
+        "APM Entity ID",
+    )
+    tin = _tin(row)
+    year = raw["performance_year"]
+    if not (year.isascii() and year.isdigit()) or not (
+        FIRST_PERFORMANCE_YEAR <= int(year) <= LAST_PERFORMANCE_YEAR
+    ):
+        row.reasons.append(
+            f"performance_year: write a year from {FIRST_PERFORMANCE_YEAR} (got {year!r})"
+        )
+    npi = _npi(row, required=False)
+    row.done(None)
+    return (entity_id, int(year), tin, npi or ""), ()
+
+
+def _parse_registry(raw):
+    row = _Row(raw)
+    registry_id = row.identifier(
+        "registry_id",
+        validators.normalize_identifier,
+        validators.validate_registry_id,
+        "registry ID",
+    )
+    values = (
+        _tin(row),
+        row.text("legal_business_name", 200),
+        row.choice("registry_kind", Organization.RegistryKind),
+    )
+    row.done(registry_id)
+    return registry_id, values
+
+
+def _key(key):
+    if isinstance(key, tuple):
+        return ", ".join(str(part) for part in key if part != "")
+    return str(key)
+
+
+@dataclass
+class Snapshot:
+    """What the database holds, keyed like a ReferenceSet (values lead with the row id)."""
+
+    practices: dict
+    clinicians: dict
+    enrolments: dict
+    apm_entities: dict
+    participation: dict
+    registries: dict
+
+
+def _snapshot():
+    """Read every natural key and value the import compares against, in a few queries."""
+    organizations = Organization.objects.order_by()
+    practices = {
+        row[0]: row[1:]
+        for row in organizations.filter(kind=Organization.Kind.PRACTICE).values_list(
+            "tin", "id", *PRACTICE_FIELDS
+        )
+    }
+    apm_entities = {
+        row[0]: row[1:]
+        for row in organizations.filter(kind=Organization.Kind.APM_ENTITY).values_list(
+            "entity_id", "id", *APM_ENTITY_FIELDS
+        )
+    }
+    registries = {
+        row[0]: row[1:]
+        for row in organizations.filter(kind=Organization.Kind.REGISTRY).values_list(
+            "registry_id", "id", *REGISTRY_FIELDS
+        )
+    }
+    clinicians = {
+        row[0]: row[1:]
+        for row in Clinician.objects.order_by().values_list("npi", "id", *CLINICIAN_FIELDS)
+    }
+    enrolments = {
+        (npi, tin): (pk, ptan)
+        for npi, tin, pk, ptan in Enrolment.objects.order_by().values_list(
+            "clinician__npi", "practice__tin", "id", "ptan"
+        )
+    }
+    participation = {
+        (entity_id, year, tin, npi or ""): (pk,)
+        for entity_id, year, tin, npi, pk in ApmParticipation.objects.order_by().values_list(
+            "entity__entity_id", "performance_year", "practice__tin", "clinician__npi", "id"
+        )
+    }
+    return Snapshot(practices, clinicians, enrolments, apm_entities, participation, registries)
+
+
+def _merge(existing, incoming):
+    """Return key -> values of the database with the file's rows laid over it."""
+    merged = {key: values[1:] for key, values in existing.items()}
+    merged.update(incoming)
+    return merged
+
+
+def _cross_check(data, snapshot):
+    """Return the problems found by comparing rows with each other and with the database."""
+    problems = []
+    lines = data.lines
+    practices = _merge(snapshot.practices, data.practices)
+    clinicians = _merge(snapshot.clinicians, data.clinicians)
+    enrolments = _merge(snapshot.enrolments, data.enrolments)
+    entities = _merge(snapshot.apm_entities, data.apm_entities)
+    participation = _merge(snapshot.participation, data.participation)
+    registries = _merge(snapshot.registries, data.registries)
+
+    rejected = data.rejected
+    known_practices = practices.keys() | rejected.get(PRACTICES, set())
+    known_clinicians = clinicians.keys() | rejected.get(CLINICIANS, set())
+    known_enrolments = enrolments.keys() | rejected.get(ENROLMENTS, set())
+    known_entities = entities.keys() | rejected.get(APM_ENTITIES, set())
+
+    group_npis = _owners(practices, 2)
+    group_ptans = _owners(practices, 3)
+    individual_ptans = _owners(enrolments, 0)
+
+    for tin, values in data.practices.items():
+        line = lines[PRACTICES][tin]
+        group_npi, group_ptan = values[2], values[3]
+        if group_npi:
+            others = [other for other in group_npis[group_npi] if other != tin]
+            if others:
+                problems.append(
+                    Problem(
+                        PRACTICES,
+                        line,
+                        f"group_npi: {group_npi} is already the group NPI of TIN "
+                        f"{_tin_text(others[0])}",
+                    )
+                )
+            if group_npi in clinicians:
+                problems.append(
+                    Problem(
+                        PRACTICES,
+                        line,
+                        f"group_npi: {group_npi} is a clinician's individual NPI",
+                    )
+                )
+        if group_ptan:
+            others = [other for other in group_ptans[group_ptan] if other != tin]
+            if others:
+                problems.append(
+                    Problem(
+                        PRACTICES,
+                        line,
+                        f"group_ptan: {group_ptan} is already the group PTAN of TIN "
+                        f"{_tin_text(others[0])}",
+                    )
+                )
+            if group_ptan in individual_ptans:
+                problems.append(
+                    Problem(
+                        PRACTICES,
+                        line,
+                        f"group_ptan: {group_ptan} is a clinician's individual PTAN",
+                    )
+                )
+
+    for npi in data.clinicians:
+        if npi in group_npis:
+            problems.append(
+                Problem(
+                    CLINICIANS,
+                    lines[CLINICIANS][npi],
+                    f"npi: {npi} is the group NPI of TIN {_tin_text(group_npis[npi][0])}; a "
+                    "clinician needs an individual NPI",
+                )
+            )
+
+    for (npi, tin), (ptan,) in data.enrolments.items():
+        line = lines[ENROLMENTS][(npi, tin)]
+        if npi not in known_clinicians:
+            problems.append(Problem(ENROLMENTS, line, f"npi: no clinician has NPI {npi}"))
+        if npi in group_npis:
+            problems.append(Problem(ENROLMENTS, line, f"npi: {npi} is a group NPI"))
+        if tin not in known_practices:
+            problems.append(Problem(ENROLMENTS, line, f"tin: no practice has TIN {tin}"))
+        others = [other for other in individual_ptans[ptan] if other != (npi, tin)]
+        if others:
+            problems.append(
+                Problem(
+                    ENROLMENTS,
+                    line,
+                    f"ptan: {ptan} is already the PTAN of NPI {others[0][0]} under TIN "
+                    f"{_tin_text(others[0][1])}",
+                )
+            )
+        if ptan in group_ptans:
+            problems.append(Problem(ENROLMENTS, line, f"ptan: {ptan} is a group PTAN"))
+
+    tins_per_entity_year = {}
+    for entity_id, year, tin, npi in participation:
+        if not npi:
+            tins_per_entity_year.setdefault((entity_id, year), []).append(tin)
+    for key in data.participation:
+        entity_id, year, tin, npi = key
+        line = lines[APM_PARTICIPATION][key]
+        entity = entities.get(entity_id)
+        if entity_id not in known_entities:
+            problems.append(
+                Problem(APM_PARTICIPATION, line, f"entity_id: no APM entity has ID {entity_id}")
+            )
+        if tin not in known_practices:
+            problems.append(Problem(APM_PARTICIPATION, line, f"tin: no practice has TIN {tin}"))
+        if npi and (npi, tin) not in known_enrolments:
+            problems.append(
+                Problem(
+                    APM_PARTICIPATION,
+                    line,
+                    f"npi: no clinician with NPI {npi} bills under TIN {_tin_text(tin)}",
+                )
+            )
+        if npi and (entity_id, year, tin, "") not in participation:
+            problems.append(
+                Problem(
+                    APM_PARTICIPATION,
+                    line,
+                    f"TIN {_tin_text(tin)} does not take part in {entity_id} in {year}; add a "
+                    "row for the TIN with no NPI",
+                )
+            )
+        is_single_tin = entity is not None and entity[2]
+        if not npi and is_single_tin and len(tins_per_entity_year[(entity_id, year)]) > 1:
+            problems.append(
+                Problem(
+                    APM_PARTICIPATION,
+                    line,
+                    f"{entity_id} is a single-TIN entity but has "
+                    f"{len(tins_per_entity_year[(entity_id, year)])} TINs in {year}",
+                )
+            )
+
+    registry_tins = _owners(registries, 0)
+    for registry_id, values in data.registries.items():
+        others = [other for other in registry_tins[values[0]] if other != registry_id]
+        if others:
+            problems.append(
+                Problem(
+                    REGISTRIES,
+                    lines[REGISTRIES][registry_id],
+                    f"tin: registry {others[0]} already has TIN {_tin_text(values[0])}",
+                )
+            )
+    return problems
+
+
+def _owners(rows, position):
+    """Return value -> [keys] for the value at ``position`` of each row (blank ones skipped)."""
+    owners = {}
+    for key, values in rows.items():
+        value = values[position]
+        if value:
+            owners.setdefault(value, []).append(key)
+    return owners
+
+
+def _tin_text(tin):
+    # Import reports go to the operator who holds the files, so TINs are shown in full there
+    # (written the usual way) to let them find the row; web pages mask them.
+    return f"{tin[:2]}-{tin[2:]}"

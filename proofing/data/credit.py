@@ -1,0 +1,147 @@
+"""Lists the simulated credit bureau draws from: the facts of a credit file and the wrong answers.
+
+Lenders, servicers and card issuers are the kinds of names a real US credit report shows.
+Employers and streets are invented so that no simulated file points at a real workplace
+or home.
+"""
+
+MORTGAGE_SERVICERS = [
+    "Mr. Cooper",
+    "Rocket Mortgage",
+    "Wells Fargo Home Mortgage",
+    "PennyMac Loan Services",
+    "Freedom Mortgage",
+    "Chase Home Lending",
+    "U.S. Bank Home Mortgage",
+    "LoanCare",
+    "Newrez",
+    "Truist Mortgage",
+    "Flagstar Bank",
+    "Carrington Mortgage Services",
+    "Lakeview Loan Servicing",
+    "Cenlar",
+    "Shellpoint Mortgage Servicing",
+    "Guild Mortgage",
+    "PNC Mortgage",
+    "Fifth Third Mortgage",
+    "Huntington Mortgage",
+    "Navy Federal Credit Union Mortgage",
+]
+
+AUTO_LENDERS = [
+    "Ally Financial",
+    "Capital One Auto Finance",
+    "Toyota Financial Services",
+    "Ford Credit",
+    "GM Financial",
+    "American Honda Finance",
+    "Santander Consumer USA",
+    "Chase Auto",
+    "Wells Fargo Auto",
+    "Nissan Motor Acceptance",
+    "Hyundai Motor Finance",
+    "TD Auto Finance",
+    "Westlake Financial",
+    "Credit Acceptance",
+    "Bank of America Auto Loans",
+    "Subaru Motors Finance",
+    "Kia Finance America",
+    "Exeter Finance",
+]
+
+STUDENT_LOAN_SERVICERS = [
+    "Nelnet",
+    "MOHELA",
+    "Aidvantage",
+    "EdFinancial Services",
+    "Navient",
+    "Sallie Mae Bank",
+    "ECSI",
+    "Great Lakes Educational Loan Services",
+    "Firstmark Services",
+    "College Ave Student Loans",
+    "SoFi Lending",
+    "Earnest Operations",
+]
+
+CREDIT_CARD_ISSUERS = [
+    "American Express",
+    "Bank of America",
+    "Barclays",
+    "Capital One",
+    "Chase",
+    "Citi",
+    "Discover",
+    "Synchrony Bank",
+    "U.S. Bank",
+    "Wells Fargo",
+    "Navy Federal Credit Union",
+    "USAA",
+    "PNC Bank",
+    "TD Bank",
+    "Credit One Bank",
+]
+
+EMPLOYERS = [
+    "Riverbend Family Medicine",
+    "Summit Orthopedic Associates",
+    "Lakeshore Regional Medical Center",
+    "Blue Ridge Cardiology Group",
+    "Harborview Pediatrics",
+    "Prairie Valley Health System",
+    "Cedar Grove Internal Medicine",
+    "Northstar Billing Services",
+    "Evergreen Dermatology Partners",
+    "Mesa Verde Physical Therapy",
+    "Magnolia Women's Health",
+    "Pinecrest Radiology",
+    "Silver Lake Oncology",
+    "Copper Canyon Urgent Care",
+    "Bayside Behavioral Health",
+    "Granite State Eye Associates",
+    "Sunrise Home Health",
+    "Willow Creek Surgical Center",
+    "Keystone Medical Coding",
+    "Old Mill Dental Group",
+    "Heartland Revenue Cycle Partners",
+    "Clearwater Nephrology",
+    "Tri-County Anesthesia Associates",
+    "Maple Leaf Senior Living",
+]
+
+STREET_NAMES = [
+    "Maple",
+    "Oak",
+    "Cedar",
+    "Pine",
+    "Elm",
+    "Willow",
+    "Walnut",
+    "Chestnut",
+    "Birch",
+    "Lakeview",
+    "Hillcrest",
+    "Sunset",
+    "Highland",
+    "Meadow",
+    "Ridge",
+    "Park",
+    "Washington",
+    "Lincoln",
+    "Jefferson",
+    "Franklin",
+    "Madison",
+    "Church",
+    "Mill",
+    "Spring",
+    "River",
+    "Forest",
+    "Valley",
+    "Orchard",
+    "Prospect",
+    "Fairview",
+]
+
+STREET_SUFFIXES = ["St", "Ave", "Rd", "Dr", "Ln", "Ct", "Blvd", "Way", "Pl", "Ter"]
+
+BEDROOM_COUNTS = [1, 2, 3, 4, 5, 6]
