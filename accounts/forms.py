@@ -52,8 +52,12 @@ class PhoneNumberField(forms.CharField):
 class ContactFieldsMixin(forms.Form):
     """Name, contact and home address fields shared by registration and profile editing."""
 
-    first_name = forms.CharField(max_length=50, widget=forms.TextInput({"autocomplete": "given-name"}))
-    last_name = forms.CharField(max_length=50, widget=forms.TextInput({"autocomplete": "family-name"}))
+    first_name = forms.CharField(
+        max_length=50, widget=forms.TextInput({"autocomplete": "given-name"})
+    )
+    last_name = forms.CharField(
+        max_length=50, widget=forms.TextInput({"autocomplete": "family-name"})
+    )
     street_address = forms.CharField(
         label="Home street address",
         max_length=100,
@@ -66,7 +70,9 @@ class ContactFieldsMixin(forms.Form):
         required=False,
         widget=forms.TextInput({"autocomplete": "address-line2"}),
     )
-    city = forms.CharField(max_length=60, widget=forms.TextInput({"autocomplete": "address-level2"}))
+    city = forms.CharField(
+        max_length=60, widget=forms.TextInput({"autocomplete": "address-level2"})
+    )
     state = forms.ChoiceField(
         label="State, district or territory",
         choices=[("", "- Select -"), *USState.choices],
@@ -104,12 +110,20 @@ class ContactFieldsMixin(forms.Form):
 
     def clean_street_address(self):
         return self._clean_text(
-            "street_address", ADDRESS_SYMBOLS, ADDRESS_CHARACTERS_MESSAGE, "address_characters", True
+            "street_address",
+            ADDRESS_SYMBOLS,
+            ADDRESS_CHARACTERS_MESSAGE,
+            "address_characters",
+            True,
         )
 
     def clean_address_line_2(self):
         return self._clean_text(
-            "address_line_2", ADDRESS_SYMBOLS, ADDRESS_CHARACTERS_MESSAGE, "address_characters", True
+            "address_line_2",
+            ADDRESS_SYMBOLS,
+            ADDRESS_CHARACTERS_MESSAGE,
+            "address_characters",
+            True,
         )
 
     def clean_city(self):
@@ -191,9 +205,9 @@ class ProfileForm(ContactFieldsMixin, forms.Form):
         self.kept_date_of_birth = bool(kept_date_of_birth_masked)
         if kept_date_of_birth_masked:
             self.fields["date_of_birth"].required = False
-            self.fields["date_of_birth"].help_text = (
-                f"Already entered: {kept_date_of_birth_masked}. Leave blank to keep it."
-            )
+            self.fields[
+                "date_of_birth"
+            ].help_text = f"Already entered: {kept_date_of_birth_masked}. Leave blank to keep it."
 
     def show_kept_ssn(self, masked):
         """Say that an SSN is already kept (shown masked) and may be left blank."""
@@ -315,10 +329,15 @@ class AccountForm(SetPasswordFieldsMixin, forms.Form):
 
 class SignInForm(forms.Form):
     username = forms.CharField(
-        label="User ID", max_length=64, widget=forms.TextInput({"autocomplete": "username", "autocapitalize": "none"})
+        label="User ID",
+        max_length=64,
+        widget=forms.TextInput({"autocomplete": "username", "autocapitalize": "none"}),
     )
     password = forms.CharField(
-        label="Password", strip=False, max_length=128, widget=forms.PasswordInput({"autocomplete": "current-password"})
+        label="Password",
+        strip=False,
+        max_length=128,
+        widget=forms.PasswordInput({"autocomplete": "current-password"}),
     )
 
     def clean_username(self):
@@ -337,10 +356,17 @@ class CodeForm(forms.Form):
         widget=forms.TextInput({"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 
+    def __init__(self, *args, accepts_backup_codes=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not accepts_backup_codes:
+            self.fields["code"].help_text = "The 6-digit code."
+
     def clean_code(self):
         code = "".join(self.cleaned_data["code"].split())
         if not code.replace("-", "").isalnum():
-            raise forms.ValidationError("Enter the code exactly as you received it.", code="code_format")
+            raise forms.ValidationError(
+                "Enter the code exactly as you received it.", code="code_format"
+            )
         return code
 
 
@@ -370,7 +396,9 @@ class ForgotPasswordForm(forms.Form):
 
 
 class ChallengeAnswerForm(forms.Form):
-    answer = forms.CharField(label="Your answer", max_length=100, widget=forms.TextInput({"autocomplete": "off"}))
+    answer = forms.CharField(
+        label="Your answer", max_length=100, widget=forms.TextInput({"autocomplete": "off"})
+    )
 
 
 class SetPasswordForm(SetPasswordFieldsMixin, forms.Form):

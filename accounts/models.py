@@ -96,7 +96,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         constraints = [
             models.UniqueConstraint(Lower("username"), name="accounts_user_username_ci_unique"),
             models.CheckConstraint(
-                condition=models.Q(zip_code__regex=r"^[0-9]{5}(-[0-9]{4})?$") | models.Q(zip_code=""),
+                condition=models.Q(zip_code__regex=r"^[0-9]{5}(-[0-9]{4})?$")
+                | models.Q(zip_code=""),
                 name="accounts_user_zip_code_format",
             ),
             models.CheckConstraint(
@@ -172,6 +173,9 @@ class PasswordHistory(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name_plural = "password history"
+
+    def __str__(self):
+        return f"Password set {self.created_at:%Y-%m-%d}"
 
 
 class PhoneDevice(CooldownMixin, ThrottlingMixin, SideChannelDevice):
@@ -277,8 +281,13 @@ class BackupCode(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["device", "digest"], name="accounts_backup_code_unique")
+            models.UniqueConstraint(
+                fields=["device", "digest"], name="accounts_backup_code_unique"
+            )
         ]
+
+    def __str__(self):
+        return "Used backup code" if self.used_at else "Unused backup code"
 
 
 class ContactChange(models.Model):
@@ -302,6 +311,9 @@ class ContactChange(models.Model):
                 fields=["user", "channel"], name="accounts_one_pending_change_per_channel"
             )
         ]
+
+    def __str__(self):
+        return f"Pending change of {self.get_channel_display().lower()}"
 
     @property
     def is_expired(self):

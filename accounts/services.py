@@ -22,7 +22,14 @@ from audit.services import record_event
 from . import selectors
 from .gateways import get_phone_gateway
 from .messaging import render_phone_message, send_templated_email
-from .models import BackupCodeDevice, ContactChange, PasswordHistory, PhoneDevice, User, keyed_digest
+from .models import (
+    BackupCodeDevice,
+    ContactChange,
+    PasswordHistory,
+    PhoneDevice,
+    User,
+    keyed_digest,
+)
 
 EMAIL_CONFIRMATION_SALT = "accounts.email-confirmation"
 
@@ -41,7 +48,16 @@ def absolute_url(request, name, *args):
 
 
 @transaction.atomic
-def register_account(*, profile, username, password, challenge_question, challenge_answer, terms_version, request=None):
+def register_account(
+    *,
+    profile,
+    username,
+    password,
+    challenge_question,
+    challenge_answer,
+    terms_version,
+    request=None,
+):
     """Create the person's account from their profile; raise UserIdTaken on a race for the ID."""
     user = User(
         username=username,
@@ -94,7 +110,9 @@ def complete_identity_verification(*, user, method, request=None):
             subject=locked,
             method=method,
         )
-        token = signing.dumps({"user": locked.pk, "email": locked.email}, salt=EMAIL_CONFIRMATION_SALT)
+        token = signing.dumps(
+            {"user": locked.pk, "email": locked.email}, salt=EMAIL_CONFIRMATION_SALT
+        )
         confirm_url = absolute_url(request, "accounts:confirm_email", token)
         sign_in_url = absolute_url(request, "accounts:sign_in")
         transaction.on_commit(
@@ -125,7 +143,9 @@ def confirm_email(*, token, request=None):
     if user.email_confirmed_at is None:
         user.email_confirmed_at = timezone.now()
         user.save(update_fields=["email_confirmed_at"])
-        record_event(action=AuditEvent.Action.EMAIL_CONFIRMED, request=request, actor=None, subject=user)
+        record_event(
+            action=AuditEvent.Action.EMAIL_CONFIRMED, request=request, actor=None, subject=user
+        )
     return user
 
 
@@ -147,7 +167,12 @@ def set_password(*, user, password, request=None, action=AuditEvent.Action.PASSW
             reset_sign_in_failures(username=user.username.lower())
         record_event(action=action, request=request, subject=user)
         if reactivated:
-            record_event(action=AuditEvent.Action.ACCOUNT_REACTIVATED, request=request, actor=None, subject=user)
+            record_event(
+                action=AuditEvent.Action.ACCOUNT_REACTIVATED,
+                request=request,
+                actor=None,
+                subject=user,
+            )
         transaction.on_commit(
             lambda: send_templated_email(
                 app="accounts", name="password_changed", to=user.email, context={"user": user}
@@ -167,7 +192,13 @@ def deactivate_account_if_dormant(*, user, request=None):
         return False
     user.is_active = False
     user.save(update_fields=["is_active"])
-    record_event(action=AuditEvent.Action.ACCOUNT_DEACTIVATED, request=request, actor=None, subject=user, reason="dormant")
+    record_event(
+        action=AuditEvent.Action.ACCOUNT_DEACTIVATED,
+        request=request,
+        actor=None,
+        subject=user,
+        reason="dormant",
+    )
     return True
 
 
@@ -184,12 +215,18 @@ def deactivate_dormant_accounts(*, now=None):
     for user in dormant.iterator():
         user.is_active = False
         user.save(update_fields=["is_active"])
-        record_event(action=AuditEvent.Action.ACCOUNT_DEACTIVATED, actor=None, subject=user, reason="dormant")
+        record_event(
+            action=AuditEvent.Action.ACCOUNT_DEACTIVATED,
+            actor=None,
+            subject=user,
+            reason="dormant",
+        )
         count += 1
     return count
 
 
 # Two-factor devices
+
 
 def start_totp_device(*, user):
     """Create an unconfirmed authenticator-app device; it counts once a code proves it."""
@@ -199,7 +236,9 @@ def start_totp_device(*, user):
 
 def start_phone_device(*, user, number, method):
     PhoneDevice.objects.filter(user=user, confirmed=False).delete()
-    return PhoneDevice.objects.create(user=user, number=number, method=method, name=method, confirmed=False)
+    return PhoneDevice.objects.create(
+        user=user, number=number, method=method, name=method, confirmed=False
+    )
 
 
 def start_email_device(*, user):
@@ -252,7 +291,12 @@ def remove_device(*, user, device, request=None):
         if was_default:
             user.default_device = selectors.two_factor_devices(user)[0].persistent_id
             user.save(update_fields=["default_device"])
-        record_event(action=AuditEvent.Action.DEVICE_REMOVED, request=request, actor=user, device=description)
+        record_event(
+            action=AuditEvent.Action.DEVICE_REMOVED,
+            request=request,
+            actor=user,
+            device=description,
+        )
 
 
 def set_default_device(*, user, device, request=None):
@@ -309,20 +353,31 @@ def verify_code(*, request, user, device, code, sign_in=True):
             locked.codes_locked_until = timezone.now() + settings.OTP_CODE_LOCKOUT
             locked.code_failures = 0
             fields.append("codes_locked_until")
-            record_event(action=AuditEvent.Action.CODE_LOCKED, request=request, actor=None, subject=locked)
+            record_event(
+                action=AuditEvent.Action.CODE_LOCKED, request=request, actor=None, subject=locked
+            )
         locked.save(update_fields=fields)
-        user.code_failures, user.codes_locked_until = locked.code_failures, locked.codes_locked_until
+        user.code_failures, user.codes_locked_until = (
+            locked.code_failures,
+            locked.codes_locked_until,
+        )
     record_event(action=AuditEvent.Action.CODE_FAILED, request=request, actor=None, subject=user)
     return False
 
 
 # Recovery
 
+
 def send_user_id_reminder(*, email, request=None):
     """Email the User IDs registered to ``email``; do nothing visible if there are none."""
     users = list(User.objects.filter(email__iexact=email.strip()))
     for user in users:
-        record_event(action=AuditEvent.Action.USER_ID_REMINDER_SENT, request=request, actor=None, subject=user)
+        record_event(
+            action=AuditEvent.Action.USER_ID_REMINDER_SENT,
+            request=request,
+            actor=None,
+            subject=user,
+        )
     if users:
         sign_in_url = absolute_url(request, "accounts:sign_in")
         transaction.on_commit(
@@ -343,7 +398,12 @@ def request_password_reset(*, username, request=None):
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     reset_url = absolute_url(request, "accounts:password_reset", uid, token)
-    record_event(action=AuditEvent.Action.PASSWORD_RESET_REQUESTED, request=request, actor=None, subject=user)
+    record_event(
+        action=AuditEvent.Action.PASSWORD_RESET_REQUESTED,
+        request=request,
+        actor=None,
+        subject=user,
+    )
     transaction.on_commit(
         lambda: send_templated_email(
             app="accounts",
@@ -356,7 +416,15 @@ def request_password_reset(*, username, request=None):
 
 # Profile
 
-PROFILE_FIELDS = ["first_name", "last_name", "street_address", "address_line_2", "city", "state", "zip_code"]
+PROFILE_FIELDS = [
+    "first_name",
+    "last_name",
+    "street_address",
+    "address_line_2",
+    "city",
+    "state",
+    "zip_code",
+]
 
 
 def update_profile(*, user, data, request=None):
@@ -365,7 +433,9 @@ def update_profile(*, user, data, request=None):
         setattr(user, field, data[field])
     if changed:
         user.save(update_fields=changed)
-        record_event(action=AuditEvent.Action.PROFILE_UPDATED, request=request, actor=user, fields=changed)
+        record_event(
+            action=AuditEvent.Action.PROFILE_UPDATED, request=request, actor=user, fields=changed
+        )
     return changed
 
 

@@ -22,13 +22,21 @@ urlpatterns = [
     path("two-factor/setup/email/", two_factor.setup_email, name="two_factor_setup_email"),
     path("two-factor/setup/confirm/", two_factor.setup_confirm, name="two_factor_setup_confirm"),
     path("two-factor/backup-codes/", two_factor.backup_codes, name="backup_codes"),
-    path("two-factor/backup-codes/new/", two_factor.regenerate_backup_codes, name="regenerate_backup_codes"),
+    path(
+        "two-factor/backup-codes/new/",
+        two_factor.regenerate_backup_codes,
+        name="regenerate_backup_codes",
+    ),
     path("profile/devices/", two_factor.devices, name="devices"),
     path("profile/devices/change/", two_factor.device_action, name="device_action"),
     path("recover/user-id/", recovery.forgot_user_id, name="forgot_user_id"),
     path("recover/password/", recovery.forgot_password, name="forgot_password"),
     path("recover/password/<uidb64>/<token>/", recovery.password_reset, name="password_reset"),
-    path("recover/password/challenge/", recovery.password_reset_challenge, name="password_reset_challenge"),
+    path(
+        "recover/password/challenge/",
+        recovery.password_reset_challenge,
+        name="password_reset_challenge",
+    ),
     path("recover/password/code/", recovery.password_reset_code, name="password_reset_code"),
     path("recover/password/new/", recovery.password_reset_new, name="password_reset_new"),
     path("confirm-email/<str:token>/", recovery.confirm_email, name="confirm_email"),
@@ -38,10 +46,20 @@ urlpatterns = [
     path("profile/activity/", profile.activity, name="activity"),
 ]
 urlpatterns += [
-    path(f"profile/{channel}/", profile.change_contact, {"channel": channel}, name=f"change_contact_{channel}")
+    path(
+        f"profile/{channel}/",
+        profile.change_contact,
+        {"channel": channel},
+        name=f"change_contact_{channel}",
+    )
     for channel in ContactChange.Channel.values
 ]
 urlpatterns += [
-    path(f"profile/{channel}/confirm/", profile.confirm_contact, {"channel": channel}, name=f"confirm_contact_{channel}")
+    path(
+        f"profile/{channel}/confirm/",
+        profile.confirm_contact,
+        {"channel": channel},
+        name=f"confirm_contact_{channel}",
+    )
     for channel in ContactChange.Channel.values
 ]

@@ -31,7 +31,9 @@ def validate_user_id(value):
             code="user_id_too_long",
             params={"max": USER_ID_MAX_LENGTH},
         )
-    bad = sorted({ch for ch in value if not (ch.isascii() and ch.isalnum()) and ch not in USER_ID_SYMBOLS})
+    bad = sorted(
+        {ch for ch in value if not (ch.isascii() and ch.isalnum()) and ch not in USER_ID_SYMBOLS}
+    )
     if bad:
         raise ValidationError(
             "Your User ID may contain only letters, digits and the symbols %(allowed)s "
@@ -160,12 +162,8 @@ def validate_date_of_birth(value, today=None):
             params={"age": MINIMUM_AGE},
         )
     if age > 120:
-        raise ValidationError(
-            "Check the year of your date of birth.", code="dob_too_old"
-        )
+        raise ValidationError("Check the year of your date of birth.", code="dob_too_old")
 
 
 def password_rules_help_text():
     return "At least 12 characters. " + PasswordCharacterClassesValidator().get_help_text()
-
-

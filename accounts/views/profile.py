@@ -42,7 +42,9 @@ def change_contact(request, channel):
     form_class, field = CONTACT_FORMS[channel]
     form = form_class(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        services.start_contact_change(user=request.user, channel=channel, new_value=form.cleaned_data[field])
+        services.start_contact_change(
+            user=request.user, channel=channel, new_value=form.cleaned_data[field]
+        )
         return redirect(f"accounts:confirm_contact_{channel}")
     return render(
         request,
@@ -62,7 +64,9 @@ def confirm_contact(request, channel):
             services.confirm_contact_change(
                 user=request.user, channel=channel, code=form.cleaned_data["code"], request=request
             )
-            messages.success(request, f"Your {ContactChange.Channel(channel).label.lower()} is changed.")
+            messages.success(
+                request, f"Your {ContactChange.Channel(channel).label.lower()} is changed."
+            )
             return redirect("accounts:profile")
         except services.AccountError as error:
             form.add_error("code", str(error))
@@ -75,9 +79,13 @@ def confirm_contact(request, channel):
 
 @sensitive_post_parameters("current_password", "password1", "password2")
 def change_password(request):
-    form = ChangePasswordForm(request.POST if request.method == "POST" else None, user=request.user)
+    form = ChangePasswordForm(
+        request.POST if request.method == "POST" else None, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
-        services.set_password(user=request.user, password=form.cleaned_data["password1"], request=request)
+        services.set_password(
+            user=request.user, password=form.cleaned_data["password1"], request=request
+        )
         update_session_auth_hash(request, request.user)
         messages.success(request, "Your password is changed.")
         return redirect("accounts:profile")
@@ -85,4 +93,6 @@ def change_password(request):
 
 
 def activity(request):
-    return render(request, "accounts/profile/activity.html", {"events": recent_events_for_user(request.user)})
+    return render(
+        request, "accounts/profile/activity.html", {"events": recent_events_for_user(request.user)}
+    )

@@ -14,7 +14,13 @@ from audit.models import AuditEvent
 from audit.services import record_event
 
 from .. import selectors, services
-from ..forms import ChallengeAnswerForm, CodeForm, ForgotPasswordForm, ForgotUserIdForm, SetPasswordForm
+from ..forms import (
+    ChallengeAnswerForm,
+    CodeForm,
+    ForgotPasswordForm,
+    ForgotUserIdForm,
+    SetPasswordForm,
+)
 from ..models import User
 from .signin import SIDE_CHANNEL_DEVICES
 
@@ -57,7 +63,12 @@ def password_reset(request, uidb64, token):
         return render(request, "accounts/recovery/link_invalid.html", status=400)
     if selectors.challenge_failures_since_reset_request(user) >= MAX_CHALLENGE_ATTEMPTS:
         return render(request, "accounts/recovery/link_invalid.html", status=400)
-    request.session[RESET_KEY] = {"user": user.pk, "token": token, "answered": False, "coded": False}
+    request.session[RESET_KEY] = {
+        "user": user.pk,
+        "token": token,
+        "answered": False,
+        "coded": False,
+    }
     return redirect("accounts:password_reset_challenge")
 
 
@@ -82,8 +93,10 @@ def save_state(request, state):
 @sensitive_post_parameters("answer")
 def password_reset_challenge(request):
     user, state = reset_state(request)
-    if user is not None and not state["answered"] and (
-        selectors.challenge_failures_since_reset_request(user) >= MAX_CHALLENGE_ATTEMPTS
+    if (
+        user is not None
+        and not state["answered"]
+        and (selectors.challenge_failures_since_reset_request(user) >= MAX_CHALLENGE_ATTEMPTS)
     ):
         # The attempts ran out, perhaps in another browser holding the same link.
         request.session.pop(RESET_KEY, None)
@@ -96,10 +109,17 @@ def password_reset_challenge(request):
             state["answered"] = True
             save_state(request, state)
             return redirect("accounts:password_reset_code")
-        record_event(action=AuditEvent.Action.CHALLENGE_ANSWER_FAILED, request=request, actor=None, subject=user)
+        record_event(
+            action=AuditEvent.Action.CHALLENGE_ANSWER_FAILED,
+            request=request,
+            actor=None,
+            subject=user,
+        )
         if selectors.challenge_failures_since_reset_request(user) >= MAX_CHALLENGE_ATTEMPTS:
             request.session.pop(RESET_KEY, None)
-            messages.error(request, "Too many wrong answers. Ask for a new password reset link to try again.")
+            messages.error(
+                request, "Too many wrong answers. Ask for a new password reset link to try again."
+            )
             return redirect("accounts:forgot_password")
         save_state(request, state)
         form.add_error("answer", "That answer is not correct.")
@@ -115,8 +135,10 @@ def password_reset_challenge(request):
 def password_reset_code(request):
     user, state = reset_state(request)
     if user is None or not state["answered"]:
-        return redirect("accounts:password_reset_challenge") if user else render(
-            request, "accounts/recovery/link_invalid.html", status=400
+        return (
+            redirect("accounts:password_reset_challenge")
+            if user
+            else render(request, "accounts/recovery/link_invalid.html", status=400)
         )
     devices = selectors.two_factor_devices(user)
     if not devices:
@@ -138,7 +160,13 @@ def password_reset_code(request):
         form = CodeForm(request.POST)
         if form.is_valid():
             try:
-                if services.verify_code(request=request, user=user, device=device, code=form.cleaned_data["code"], sign_in=False):
+                if services.verify_code(
+                    request=request,
+                    user=user,
+                    device=device,
+                    code=form.cleaned_data["code"],
+                    sign_in=False,
+                ):
                     state["coded"] = True
                     save_state(request, state)
                     return redirect("accounts:password_reset_new")
@@ -168,8 +196,10 @@ def password_reset_code(request):
 def password_reset_new(request):
     user, state = reset_state(request)
     if user is None or not (state["answered"] and state["coded"]):
-        return redirect("accounts:password_reset_challenge") if user else render(
-            request, "accounts/recovery/link_invalid.html", status=400
+        return (
+            redirect("accounts:password_reset_challenge")
+            if user
+            else render(request, "accounts/recovery/link_invalid.html", status=400)
         )
     form = SetPasswordForm(request.POST if request.method == "POST" else None, user=user)
     if request.method == "POST" and form.is_valid():

@@ -10,7 +10,13 @@ from ..drafts import RegistrationDraft
 from ..forms import AccountForm, ProfileForm, TermsForm
 from ..services import UserIdTaken, register_account
 
-STEPS = ["Profile", "Terms and conditions", "Account", "Verify identity", "Two-factor authentication"]
+STEPS = [
+    "Profile",
+    "Terms and conditions",
+    "Account",
+    "Verify identity",
+    "Two-factor authentication",
+]
 
 
 def step_context(current):
@@ -71,7 +77,12 @@ def terms(request):
 @login_not_required
 @sensitive_post_parameters("password1", "password2", "challenge_answer")
 @sensitive_variables("form")
-@ratelimit(key="ip", rate=lambda group, request: settings.RATE_LIMITS["registration"], method="POST", block=True)
+@ratelimit(
+    key="ip",
+    rate=lambda group, request: settings.RATE_LIMITS["registration"],
+    method="POST",
+    block=True,
+)
 def account(request):
     """Step 3: User ID, password and challenge question; creates the account."""
     if request.user.is_authenticated:

@@ -31,7 +31,9 @@ SESSION_EXPIRED = {
 
 def locked_out(request, response, credentials):
     """django-axes calls this when a user ID or client address is locked out."""
-    record_event(action=AuditEvent.Action.SIGN_IN_LOCKED, request=request, actor=None, subject=None)
+    record_event(
+        action=AuditEvent.Action.SIGN_IN_LOCKED, request=request, actor=None, subject=None
+    )
     form = SignInForm(request.POST if request.method == "POST" else None)
     form.add_error(None, LOCKED_OUT)
     return render(request, "accounts/sign_in.html", {"form": form}, status=429)
@@ -39,7 +41,9 @@ def locked_out(request, response, credentials):
 
 def safe_next(request):
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return ""
 
@@ -63,7 +67,10 @@ def sign_in(request):
         )
         if user is None:
             form.add_error(None, LOGIN_FAILED)
-        elif services.deactivate_account_if_dormant(user=user, request=request) or not user.is_active:
+        elif (
+            services.deactivate_account_if_dormant(user=user, request=request)
+            or not user.is_active
+        ):
             form.add_error(
                 None,
                 "Your account is deactivated because it was not used for 60 days. "
@@ -82,7 +89,11 @@ def verify_code(request):
     user = request.user
     if user.is_verified():
         return redirect("accounts:home")
-    chosen = request.GET.get("device") or request.POST.get("device") or request.session.get("otp_device")
+    chosen = (
+        request.GET.get("device")
+        or request.POST.get("device")
+        or request.session.get("otp_device")
+    )
     device = selectors.device_for_user(user, chosen) if chosen else None
     device = device or selectors.default_device(user)
     request.session["otp_device"] = device.persistent_id
@@ -90,7 +101,7 @@ def verify_code(request):
     if request.method == "POST" and request.POST.get("action") == "send":
         try:
             services.send_code(device=device)
-            messages.success(request, f"We sent a code. It expires in 10 minutes.")
+            messages.success(request, "We sent a code. It expires in 10 minutes.")
         except services.AccountError as error:
             messages.error(request, str(error))
         return redirect("accounts:verify_code")
@@ -98,7 +109,9 @@ def verify_code(request):
         form = CodeForm(request.POST)
         if form.is_valid():
             try:
-                if services.verify_code(request=request, user=user, device=device, code=form.cleaned_data["code"]):
+                if services.verify_code(
+                    request=request, user=user, device=device, code=form.cleaned_data["code"]
+                ):
                     request.session.pop("otp_device", None)
                     return redirect(request.session.pop("after_sign_in", "") or "accounts:home")
                 form.add_error("code", "That code is not correct or has expired. Try again.")

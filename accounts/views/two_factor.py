@@ -17,6 +17,7 @@ from django_ratelimit.decorators import ratelimit
 from .. import selectors, services
 from ..forms import CodeForm, PhoneDeviceForm
 from ..models import PhoneDevice
+from .registration import step_context
 
 SETUP_DEVICE_KEY = "setup_device"
 NEW_BACKUP_CODES_KEY = "new_backup_codes"
@@ -29,11 +30,19 @@ METHODS = [
 
 
 class MethodForm(forms.Form):
-    method = forms.ChoiceField(label="How do you want to receive codes?", choices=METHODS, widget=forms.RadioSelect)
+    method = forms.ChoiceField(
+        label="How do you want to receive codes?", choices=METHODS, widget=forms.RadioSelect
+    )
 
 
 def first_setup(request):
     return not selectors.two_factor_devices(request.user)
+
+
+def setup_context(request, **context):
+    """Context of a setup page: during registration it shows the last step of progress."""
+    initial = first_setup(request)
+    return {**context, "first_setup": initial, **(step_context(5) if initial else {})}
 
 
 def setup(request):
@@ -46,7 +55,11 @@ def setup(request):
         if method == "email":
             return redirect("accounts:two_factor_setup_email")
         return redirect(f"{reverse_phone()}?method={method}")
-    return render(request, "accounts/two_factor/setup.html", {"form": form, "first_setup": first_setup(request)})
+    return render(
+        request,
+        "accounts/two_factor/setup.html",
+        setup_context(request, form=form),
+    )
 
 
 def reverse_phone():
@@ -85,38 +98,57 @@ def setup_totp(request):
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["code"]):
             return finish(request, device)
-        form.add_error("code", "That code is not correct. Check the time on your phone and try the newest code.")
+        form.add_error(
+            "code",
+            "That code is not correct. Check the time on your phone and try the newest code.",
+        )
     qr = segno.make(device.config_url, error="m")
     secret = base64.b32encode(device.bin_key).decode()
     return render(
         request,
         "accounts/two_factor/setup_totp.html",
-        {
-            "form": form,
-            "qr_svg": qr.svg_inline(scale=5, title="QR code for your authenticator app"),
-            "secret": secret,
-            "secret_grouped": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
-            "first_setup": first_setup(request),
-        },
+        setup_context(
+            request,
+            form=form,
+            qr_svg=qr.svg_inline(scale=5, title="QR code for your authenticator app"),
+            secret=secret,
+            secret_grouped=" ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+        ),
     )
 
 
-@ratelimit(key="user", rate=lambda group, request: settings.RATE_LIMITS["send_code"], method="POST", block=True)
+@ratelimit(
+    key="user",
+    rate=lambda group, request: settings.RATE_LIMITS["send_code"],
+    method="POST",
+    block=True,
+)
 def setup_phone(request):
     """Register a phone for texts or calls and send it a code."""
     initial = {"number": request.user.phone, "method": request.GET.get("method", "sms")}
     form = PhoneDeviceForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         device = services.start_phone_device(
-            user=request.user, number=form.cleaned_data["number"], method=form.cleaned_data["method"]
+            user=request.user,
+            number=form.cleaned_data["number"],
+            method=form.cleaned_data["method"],
         )
         request.session[SETUP_DEVICE_KEY] = device.pk
         services.send_code(device=device)
         return redirect("accounts:two_factor_setup_confirm")
-    return render(request, "accounts/two_factor/setup_phone.html", {"form": form, "first_setup": first_setup(request)})
+    return render(
+        request,
+        "accounts/two_factor/setup_phone.html",
+        setup_context(request, form=form),
+    )
 
 
-@ratelimit(key="user", rate=lambda group, request: settings.RATE_LIMITS["send_code"], method="POST", block=True)
+@ratelimit(
+    key="user",
+    rate=lambda group, request: settings.RATE_LIMITS["send_code"],
+    method="POST",
+    block=True,
+)
 def setup_email(request):
     """Use the email address on file for codes; send one to prove it."""
     if request.method == "POST":
@@ -124,17 +156,24 @@ def setup_email(request):
         request.session[SETUP_DEVICE_KEY] = device.pk
         services.send_code(device=device)
         return redirect("accounts:two_factor_setup_confirm")
-    return render(request, "accounts/two_factor/setup_email.html", {"first_setup": first_setup(request)})
+    return render(
+        request, "accounts/two_factor/setup_email.html", setup_context(request)
+    )
 
 
 @sensitive_post_parameters("code")
-@ratelimit(key="user", rate=lambda group, request: settings.RATE_LIMITS["send_code"], method="POST", block=True)
+@ratelimit(
+    key="user",
+    rate=lambda group, request: settings.RATE_LIMITS["send_code"],
+    method="POST",
+    block=True,
+)
 def setup_confirm(request):
     """Enter the code sent to a new phone or email device; resend is throttled."""
     device = pending_device(request, PhoneDevice) or pending_device(request, EmailDevice)
     if device is None:
         return redirect("accounts:two_factor_setup")
-    form = CodeForm()
+    form = CodeForm(accepts_backup_codes=False)
     if request.method == "POST" and request.POST.get("action") == "resend":
         try:
             services.send_code(device=device)
@@ -143,15 +182,17 @@ def setup_confirm(request):
             messages.error(request, str(error))
         return redirect("accounts:two_factor_setup_confirm")
     if request.method == "POST":
-        form = CodeForm(request.POST)
+        form = CodeForm(request.POST, accepts_backup_codes=False)
         if form.is_valid():
             if device.verify_token(form.cleaned_data["code"]):
                 return finish(request, device)
-            form.add_error("code", "That code is not correct or has expired. Try again or send a new one.")
+            form.add_error(
+                "code", "That code is not correct or has expired. Try again or send a new one."
+            )
     return render(
         request,
         "accounts/two_factor/setup_confirm.html",
-        {"form": form, "device_name": selectors.describe_device(device), "first_setup": first_setup(request)},
+        setup_context(request, form=form, device_name=selectors.describe_device(device)),
     )
 
 
@@ -202,5 +243,7 @@ def device_action(request):
 
 @require_POST
 def regenerate_backup_codes(request):
-    request.session[NEW_BACKUP_CODES_KEY] = services.generate_backup_codes(user=request.user, request=request)
+    request.session[NEW_BACKUP_CODES_KEY] = services.generate_backup_codes(
+        user=request.user, request=request
+    )
     return redirect("accounts:backup_codes")

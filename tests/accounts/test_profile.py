@@ -85,7 +85,8 @@ def test_edit_form_starts_with_the_current_details(signed_in_client, person):
 
 def test_editing_name_and_address_saves_them(signed_in_client, person):
     response = signed_in_client.post(
-        EDIT, edit_data(person, first_name="Zoë", city="Baltimore", state="MD", zip_code="21201-1234")
+        EDIT,
+        edit_data(person, first_name="Zoë", city="Baltimore", state="MD", zip_code="21201-1234"),
     )
     assert response.url == PROFILE
     person.refresh_from_db()
@@ -118,7 +119,9 @@ def test_editing_the_profile_is_audited_without_the_values(signed_in_client, per
     ],
 )
 def test_bad_profile_edit_is_refused_beside_the_field(signed_in_client, person, field, value):
-    response = signed_in_client.post(EDIT, edit_data(person, **{"city": "Baltimore", field: value}))
+    response = signed_in_client.post(
+        EDIT, edit_data(person, **{"city": "Baltimore", field: value})
+    )
     assert response.status_code == 200
     assert field_error(response, field)
     person.refresh_from_db()
@@ -188,7 +191,9 @@ def test_email_change_is_audited(signed_in_client, person):
 def test_wrong_email_code_is_refused_and_changes_nothing(signed_in_client, person):
     old = person.email
     signed_in_client.post(CHANGE_EMAIL, {"email": "new.address@example.com"})
-    response = signed_in_client.post(CONFIRM_EMAIL, {"code": other_code(sent_code(mail.outbox[0].body))})
+    response = signed_in_client.post(
+        CONFIRM_EMAIL, {"code": other_code(sent_code(mail.outbox[0].body))}
+    )
     assert "That code is not correct" in field_error(response, "code")
     person.refresh_from_db()
     assert person.email == old
@@ -197,7 +202,9 @@ def test_wrong_email_code_is_refused_and_changes_nothing(signed_in_client, perso
 def test_expired_email_code_is_refused(signed_in_client, person):
     old = person.email
     signed_in_client.post(CHANGE_EMAIL, {"email": "new.address@example.com"})
-    ContactChange.objects.filter(user=person).update(expires_at=timezone.now() - timedelta(seconds=1))
+    ContactChange.objects.filter(user=person).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
     response = signed_in_client.post(CONFIRM_EMAIL, {"code": sent_code(mail.outbox[0].body)})
     assert "expired" in field_error(response, "code")
     person.refresh_from_db()
@@ -255,7 +262,9 @@ def test_right_code_changes_the_phone(signed_in_client, person):
 
 def test_wrong_phone_code_is_refused(signed_in_client, person):
     signed_in_client.post(CHANGE_PHONE, {"phone": "(202) 555-0199"})
-    response = signed_in_client.post(CONFIRM_PHONE, {"code": other_code(sent_code(locmem.outbox[0].message))})
+    response = signed_in_client.post(
+        CONFIRM_PHONE, {"code": other_code(sent_code(locmem.outbox[0].message))}
+    )
     assert "not correct" in field_error(response, "code")
     person.refresh_from_db()
     assert person.phone == "+12025550143"
@@ -263,7 +272,9 @@ def test_wrong_phone_code_is_refused(signed_in_client, person):
 
 def test_expired_phone_code_is_refused(signed_in_client, person):
     signed_in_client.post(CHANGE_PHONE, {"phone": "(202) 555-0199"})
-    ContactChange.objects.filter(user=person).update(expires_at=timezone.now() - timedelta(seconds=1))
+    ContactChange.objects.filter(user=person).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
     response = signed_in_client.post(CONFIRM_PHONE, {"code": sent_code(locmem.outbox[0].message)})
     assert "expired" in field_error(response, "code")
     person.refresh_from_db()
@@ -281,7 +292,8 @@ def test_invalid_new_phone_is_refused(signed_in_client):
 
 def change(client, current, new, confirm=None):
     return client.post(
-        CHANGE_PASSWORD, {"current_password": current, "password1": new, "password2": confirm or new}
+        CHANGE_PASSWORD,
+        {"current_password": current, "password1": new, "password2": confirm or new},
     )
 
 
@@ -300,7 +312,9 @@ def test_changed_password_keeps_the_person_signed_in(signed_in_client, person):
 
 def test_changed_password_is_audited_and_emailed(signed_in_client, person):
     change(signed_in_client, DEFAULT_PASSWORD, NEW_PASSWORD)
-    assert AuditEvent.objects.filter(subject=person, action=AuditEvent.Action.PASSWORD_CHANGED).exists()
+    assert AuditEvent.objects.filter(
+        subject=person, action=AuditEvent.Action.PASSWORD_CHANGED
+    ).exists()
     assert mail.outbox[-1].to == [person.email]
     assert NEW_PASSWORD not in mail.outbox[-1].body
 
@@ -361,7 +375,9 @@ def test_activity_lists_sign_ins_failures_device_and_password_changes(client, pe
 
 
 def test_activity_lists_a_device_being_added(signed_in_client, person):
-    signed_in_client.post(reverse("accounts:two_factor_setup_phone"), {"number": "(202) 555-0143", "method": "sms"})
+    signed_in_client.post(
+        reverse("accounts:two_factor_setup_phone"), {"number": "(202) 555-0143", "method": "sms"}
+    )
     signed_in_client.post(
         reverse("accounts:two_factor_setup_confirm"), {"code": sent_code(locmem.outbox[0].message)}
     )
@@ -371,7 +387,9 @@ def test_activity_lists_a_device_being_added(signed_in_client, person):
 def test_activity_shows_only_this_persons_events(signed_in_client, person):
     other = UserFactory()
     AuditEvent.objects.create(action=AuditEvent.Action.PASSWORD_RESET, subject=other, actor=other)
-    AuditEvent.objects.create(action=AuditEvent.Action.SIGN_IN_FAILED, subject=other, ip_address="192.0.2.99")
+    AuditEvent.objects.create(
+        action=AuditEvent.Action.SIGN_IN_FAILED, subject=other, ip_address="192.0.2.99"
+    )
     content = signed_in_client.get(ACTIVITY).content.decode()
     assert "Password reset" not in content
     assert "192.0.2.99" not in content

@@ -74,7 +74,9 @@ def test_forgot_user_id_refuses_a_malformed_address(client):
 
 def ask_for_reset(client, user):
     client.post(FORGOT_PASSWORD, {"username": user.username})
-    return re.search(r"http://testserver(/recover/password/[^/\s]+/[^/\s]+/)", mail.outbox[-1].body).group(1)
+    return re.search(
+        r"http://testserver(/recover/password/[^/\s]+/[^/\s]+/)", mail.outbox[-1].body
+    ).group(1)
 
 
 def test_forgot_password_emails_a_link_to_the_address_on_file(client, person):
@@ -257,7 +259,9 @@ def test_new_password_lets_the_person_sign_in(client, person):
 def test_old_password_no_longer_works_after_a_reset(client, person):
     through_code(client, person)
     client.post(NEW, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
-    assert "LOGIN FAILED" in post_sign_in(client, person.username, DEFAULT_PASSWORD).content.decode()
+    assert (
+        "LOGIN FAILED" in post_sign_in(client, person.username, DEFAULT_PASSWORD).content.decode()
+    )
 
 
 def test_reset_refuses_a_recent_password(client, person):
@@ -277,7 +281,9 @@ def test_reset_is_audited_and_emailed(client, person, django_capture_on_commit_c
     through_code(client, person)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(NEW, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
-    assert AuditEvent.objects.filter(subject=person, action=AuditEvent.Action.PASSWORD_RESET).exists()
+    assert AuditEvent.objects.filter(
+        subject=person, action=AuditEvent.Action.PASSWORD_RESET
+    ).exists()
     assert "password" in mail.outbox[-1].body
     assert NEW_PASSWORD not in mail.outbox[-1].body
 
@@ -356,7 +362,11 @@ def test_confirmation_link_confirms_the_email_address(client):
     user = UserFactory(unverified=True)
     complete_identity_verification(user=user, method="test")
     link = re.search(r"http://testserver(/confirm-email/\S+/)", mail.outbox[-1].body)
-    link = link.group(1) if link else re.search(r"(/confirm-email/\S+/)", mail.outbox[-1].body).group(1)
+    link = (
+        link.group(1)
+        if link
+        else re.search(r"(/confirm-email/\S+/)", mail.outbox[-1].body).group(1)
+    )
     client.get(link)
     assert User.objects.get(pk=user.pk).email_confirmed_at is not None
 

@@ -414,7 +414,9 @@ def test_states_districts_and_territories_are_accepted(client, state):
 # SSN
 
 
-@pytest.mark.parametrize("ssn", ["000-12-3456", "666-12-3456", "900-12-3456", "123-00-4567", "123-45-0000"])
+@pytest.mark.parametrize(
+    "ssn", ["000-12-3456", "666-12-3456", "900-12-3456", "123-00-4567", "123-45-0000"]
+)
 def test_ssn_with_an_impossible_part_is_refused(client, ssn):
     response = enter_profile(client, ssn=ssn)
     assert "not a valid Social Security Number" in field_error(response, "ssn")

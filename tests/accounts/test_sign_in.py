@@ -26,9 +26,7 @@ DEACTIVATED = "Your account is deactivated because it was not used for 60 days"
 
 
 def post_sign_in(client, username, password, address="203.0.113.7"):
-    return client.post(
-        SIGN_IN, {"username": username, "password": password}, REMOTE_ADDR=address
-    )
+    return client.post(SIGN_IN, {"username": username, "password": password}, REMOTE_ADDR=address)
 
 
 def code_for(device, offset=0):
@@ -164,7 +162,7 @@ def test_lockout_is_audited(client, person):
 
 def test_lockout_settings_are_five_failures_and_thirty_minutes():
     assert settings.AXES_FAILURE_LIMIT == 5
-    assert settings.AXES_COOLOFF_TIME == timedelta(minutes=30)
+    assert timedelta(minutes=30) == settings.AXES_COOLOFF_TIME
     assert set(settings.AXES_LOCKOUT_PARAMETERS) == {"username", "ip_address"}
 
 
@@ -417,8 +415,8 @@ def test_session_expiry_is_audited(signed_in_client, person):
 
 
 def test_timeouts_are_fifteen_minutes_idle_and_twelve_hours_in_all():
-    assert settings.SESSION_IDLE_TIMEOUT == timedelta(minutes=15)
-    assert settings.SESSION_ABSOLUTE_TIMEOUT == timedelta(hours=12)
+    assert timedelta(minutes=15) == settings.SESSION_IDLE_TIMEOUT
+    assert timedelta(hours=12) == settings.SESSION_ABSOLUTE_TIMEOUT
 
 
 def test_keepalive_resets_the_idle_timer(signed_in_client):

@@ -35,7 +35,9 @@ VERIFY_CODE = reverse("accounts:verify_code")
 @pytest.fixture
 def new_client(client, person):
     """Signed in with a password only, before any two-factor device exists."""
-    client.post(reverse("accounts:sign_in"), {"username": person.username, "password": DEFAULT_PASSWORD})
+    client.post(
+        reverse("accounts:sign_in"), {"username": person.username, "password": DEFAULT_PASSWORD}
+    )
     return client
 
 
@@ -59,7 +61,12 @@ def set_up_totp(client, person):
 
 @pytest.mark.parametrize(
     "method, destination",
-    [("totp", SETUP_TOTP), ("email", SETUP_EMAIL), ("sms", f"{SETUP_PHONE}?method=sms"), ("voice", f"{SETUP_PHONE}?method=voice")],
+    [
+        ("totp", SETUP_TOTP),
+        ("email", SETUP_EMAIL),
+        ("sms", f"{SETUP_PHONE}?method=sms"),
+        ("voice", f"{SETUP_PHONE}?method=voice"),
+    ],
 )
 def test_choosing_a_method_leads_to_its_setup(new_client, method, destination):
     response = new_client.post(SETUP, {"method": method})
@@ -156,7 +163,9 @@ def test_backup_codes_are_stored_hashed(new_client, person):
 
 def sign_in_with_password(client, person):
     client.post(reverse("accounts:sign_out"))
-    client.post(reverse("accounts:sign_in"), {"username": person.username, "password": DEFAULT_PASSWORD})
+    client.post(
+        reverse("accounts:sign_in"), {"username": person.username, "password": DEFAULT_PASSWORD}
+    )
 
 
 def use_backup_code(client, person, code):
@@ -192,7 +201,9 @@ def test_backup_code_is_accepted_in_upper_case_without_the_hyphen(new_client, pe
 
 def test_new_backup_codes_replace_the_old_ones(signed_in_client, person):
     signed_in_client.post(reverse("accounts:regenerate_backup_codes"))
-    first = re.findall(r"<li>([a-z0-9-]{11})</li>", signed_in_client.get(BACKUP_CODES).content.decode())
+    first = re.findall(
+        r"<li>([a-z0-9-]{11})</li>", signed_in_client.get(BACKUP_CODES).content.decode()
+    )
     signed_in_client.post(reverse("accounts:regenerate_backup_codes"))
     device = BackupCodeDevice.objects.get(user=person)
     assert device.remaining_count == 10
@@ -306,7 +317,9 @@ def test_emailed_code_confirms_the_email_device(new_client, person):
 
 def test_emailed_code_expires_after_ten_minutes(new_client, person):
     new_client.post(SETUP_EMAIL)
-    EmailDevice.objects.filter(user=person).update(valid_until=timezone.now() - timedelta(seconds=1))
+    EmailDevice.objects.filter(user=person).update(
+        valid_until=timezone.now() - timedelta(seconds=1)
+    )
     new_client.post(SETUP_CONFIRM, {"code": sent_code(mail.outbox[0].body)})
     assert not EmailDevice.objects.get(user=person).confirmed
 
@@ -318,7 +331,9 @@ def test_sign_in_with_a_text_message_code(client, person):
     device = PhoneDeviceFactory(user=person)
     person.default_device = device.persistent_id
     person.save()
-    client.post(reverse("accounts:sign_in"), {"username": person.username, "password": DEFAULT_PASSWORD})
+    client.post(
+        reverse("accounts:sign_in"), {"username": person.username, "password": DEFAULT_PASSWORD}
+    )
     client.post(VERIFY_CODE, {"action": "send", "device": device.persistent_id})
     response = client.post(VERIFY_CODE, {"code": sent_code(locmem.outbox[0].message)})
     assert response.url == reverse("accounts:home")
@@ -328,25 +343,35 @@ def test_sign_in_with_a_text_message_code(client, person):
 def test_sign_in_code_can_come_from_another_device(client, person):
     with_device(person)
     email = EmailDeviceFactory(user=person)
-    client.post(reverse("accounts:sign_in"), {"username": person.username, "password": DEFAULT_PASSWORD})
+    client.post(
+        reverse("accounts:sign_in"), {"username": person.username, "password": DEFAULT_PASSWORD}
+    )
     client.post(VERIFY_CODE, {"action": "send", "device": email.persistent_id})
     assert mail.outbox[0].to == [person.email]
-    client.post(VERIFY_CODE, {"code": sent_code(mail.outbox[0].body), "device": email.persistent_id})
+    client.post(
+        VERIFY_CODE, {"code": sent_code(mail.outbox[0].body), "device": email.persistent_id}
+    )
     assert client.get(reverse("accounts:profile")).status_code == 200
 
 
 def test_resending_a_sign_in_code_at_once_is_refused(client, person):
     device = PhoneDeviceFactory(user=person)
-    client.post(reverse("accounts:sign_in"), {"username": person.username, "password": DEFAULT_PASSWORD})
+    client.post(
+        reverse("accounts:sign_in"), {"username": person.username, "password": DEFAULT_PASSWORD}
+    )
     client.post(VERIFY_CODE, {"action": "send", "device": device.persistent_id})
-    response = client.post(VERIFY_CODE, {"action": "send", "device": device.persistent_id}, follow=True)
+    response = client.post(
+        VERIFY_CODE, {"action": "send", "device": device.persistent_id}, follow=True
+    )
     assert "Wait a minute" in response.content.decode()
     assert len(locmem.outbox) == 1
 
 
 def test_wrong_text_code_throttles_the_phone_once(client, person):
     device = PhoneDeviceFactory(user=person)
-    client.post(reverse("accounts:sign_in"), {"username": person.username, "password": DEFAULT_PASSWORD})
+    client.post(
+        reverse("accounts:sign_in"), {"username": person.username, "password": DEFAULT_PASSWORD}
+    )
     client.post(VERIFY_CODE, {"action": "send", "device": device.persistent_id})
     code = sent_code(locmem.outbox[0].message)
     client.post(VERIFY_CODE, {"code": f"{(int(code) + 1) % 10**6:06d}"})
@@ -405,7 +430,9 @@ def test_a_device_that_is_not_the_last_can_be_removed(signed_in_client, person):
     )
     assert "The device is removed." in response.content.decode()
     assert not PhoneDevice.objects.filter(pk=phone.pk).exists()
-    assert AuditEvent.objects.filter(actor=person, action=AuditEvent.Action.DEVICE_REMOVED).exists()
+    assert AuditEvent.objects.filter(
+        actor=person, action=AuditEvent.Action.DEVICE_REMOVED
+    ).exists()
 
 
 def test_removing_the_default_device_makes_another_the_default(signed_in_client, person):
@@ -445,8 +472,12 @@ def test_another_persons_device_cannot_be_acted_on(signed_in_client, person, act
 def test_another_persons_device_cannot_be_used_to_sign_in(client, person):
     with_device(person)
     other_device = with_device(UserFactory())
-    client.post(reverse("accounts:sign_in"), {"username": person.username, "password": DEFAULT_PASSWORD})
-    client.post(VERIFY_CODE, {"code": code_for(other_device), "device": other_device.persistent_id})
+    client.post(
+        reverse("accounts:sign_in"), {"username": person.username, "password": DEFAULT_PASSWORD}
+    )
+    client.post(
+        VERIFY_CODE, {"code": code_for(other_device), "device": other_device.persistent_id}
+    )
     assert client.get(reverse("accounts:profile")).status_code == 302
 
 
@@ -460,5 +491,3 @@ def test_unknown_device_action_is_refused(signed_in_client, person):
 
 def test_device_action_needs_a_post(signed_in_client):
     assert signed_in_client.get(DEVICE_ACTION).status_code == 405
-
-

@@ -72,6 +72,13 @@ def screenshot():
     return _screenshot
 
 
+def choose(scope, label):
+    """Tick a USWDS checkbox or radio the way a person does: by clicking its label
+    (USWDS hides the native input off-screen and draws its own)."""
+    input_id = scope.get_by_label(label, exact=True).get_attribute("id")
+    scope.locator(f'label[for="{input_id}"]').click()
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath):

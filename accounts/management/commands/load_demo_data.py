@@ -24,7 +24,9 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        help_desk = Permission.objects.get(codename="help_desk", content_type__app_label="accounts")
+        help_desk = Permission.objects.get(
+            codename="help_desk", content_type__app_label="accounts"
+        )
         for username, first, last, phone, is_help_desk in DEMO_PEOPLE:
             user = User.objects.filter(username__iexact=username).first()
             if user is None:
@@ -51,7 +53,11 @@ class Command(BaseCommand):
                 user.save()
                 PasswordHistory.objects.create(user=user, password=user.password)
                 device = PhoneDevice.objects.create(
-                    user=user, number=phone, method=PhoneDevice.Method.SMS, name="sms", confirmed=True
+                    user=user,
+                    number=phone,
+                    method=PhoneDevice.Method.SMS,
+                    name="sms",
+                    confirmed=True,
                 )
                 user.default_device = device.persistent_id
                 user.save(update_fields=["default_device"])
