@@ -6,6 +6,8 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("proofing/", include("proofing.urls")),
     path("organizations/", include("organizations.urls")),
+    path("access/", include("roles.urls")),
+    path("feedback/", include("feedback.urls")),
     path("admin/", admin.site.urls),
 ]
 
