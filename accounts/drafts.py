@@ -3,7 +3,7 @@
 SSN and date of birth are encrypted inside the session, as they are in the database.
 """
 
-from datetime import date
+from datetime import date, datetime
 
 from django.utils import timezone
 
@@ -95,8 +95,6 @@ class RegistrationDraft:
         return f"***-**-{ssn[-4:]}" if ssn else ""
 
     def profile(self):
-        from datetime import datetime
-
         return {
             **self.initial(),
             "date_of_birth": self.date_of_birth(),

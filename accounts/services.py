@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -106,7 +107,6 @@ def complete_identity_verification(*, user, method, request=None):
         record_event(
             action=AuditEvent.Action.IDENTITY_VERIFIED,
             request=request,
-            actor=None if request is None or request.user != locked else locked,
             subject=locked,
             method=method,
         )
@@ -206,8 +206,6 @@ def deactivate_dormant_accounts(*, now=None):
     """Deactivate every active account unused for ACCOUNT_DORMANCY_DAYS; return how many."""
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.ACCOUNT_DORMANCY_DAYS)
-    from django.db.models import Q
-
     dormant = User.objects.filter(is_active=True, is_superuser=False).filter(
         Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff)
     )

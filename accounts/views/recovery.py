@@ -16,13 +16,12 @@ from audit.services import record_event
 from .. import selectors, services
 from ..forms import (
     ChallengeAnswerForm,
-    CodeForm,
     ForgotPasswordForm,
     ForgotUserIdForm,
     SetPasswordForm,
 )
 from ..models import User
-from .signin import SIDE_CHANNEL_DEVICES
+from .codes import code_page
 
 RESET_KEY = "password_reset"
 MAX_CHALLENGE_ATTEMPTS = 3
@@ -148,46 +147,20 @@ def password_reset_code(request):
         return redirect("accounts:password_reset_new")
     chosen = request.GET.get("device") or request.POST.get("device") or ""
     device = selectors.device_for_user(user, chosen) or selectors.default_device(user)
-    form = CodeForm()
-    if request.method == "POST" and request.POST.get("action") == "send":
-        try:
-            services.send_code(device=device)
-            messages.success(request, "We sent a code. It expires in 10 minutes.")
-        except services.AccountError as error:
-            messages.error(request, str(error))
-        return redirect(f"{request.path}?device={device.persistent_id}")
-    if request.method == "POST":
-        form = CodeForm(request.POST)
-        if form.is_valid():
-            try:
-                if services.verify_code(
-                    request=request,
-                    user=user,
-                    device=device,
-                    code=form.cleaned_data["code"],
-                    sign_in=False,
-                ):
-                    state["coded"] = True
-                    save_state(request, state)
-                    return redirect("accounts:password_reset_new")
-                form.add_error("code", "That code is not correct or has expired. Try again.")
-            except services.AccountError as error:
-                form.add_error("code", str(error))
-    others = [
-        (d.persistent_id, selectors.describe_device(d))
-        for d in [*devices, selectors.backup_code_device(user)]
-        if d is not None and d.persistent_id != device.persistent_id
-    ]
-    return render(
+
+    def answered():
+        state["coded"] = True
+        save_state(request, state)
+        return redirect("accounts:password_reset_new")
+
+    return code_page(
         request,
-        "accounts/recovery/code.html",
-        {
-            "form": form,
-            "device": device,
-            "device_name": selectors.describe_device(device),
-            "sends_code": isinstance(device, SIDE_CHANNEL_DEVICES),
-            "other_devices": others,
-        },
+        user=user,
+        device=device,
+        template="accounts/recovery/code.html",
+        on_verified=answered,
+        sign_in=False,
+        send_redirect=f"{request.path}?device={device.persistent_id}",
     )
 
 

@@ -6,16 +6,14 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
-from django_otp.plugins.otp_email.models import EmailDevice
 
 from audit.models import AuditEvent
 from audit.services import record_event
 
 from .. import selectors, services
-from ..forms import LOGIN_FAILED, CodeForm, SignInForm
-from ..models import PhoneDevice
+from ..forms import LOGIN_FAILED, SignInForm
+from .codes import code_page
 
-SIDE_CHANNEL_DEVICES = (EmailDevice, PhoneDevice)
 LOCKED_OUT = (
     "Your account is locked because of too many failed sign-in attempts. Try again in "
     "30 minutes, or reset your password."
@@ -97,41 +95,19 @@ def verify_code(request):
     device = selectors.device_for_user(user, chosen) if chosen else None
     device = device or selectors.default_device(user)
     request.session["otp_device"] = device.persistent_id
-    form = CodeForm()
-    if request.method == "POST" and request.POST.get("action") == "send":
-        try:
-            services.send_code(device=device)
-            messages.success(request, "We sent a code. It expires in 10 minutes.")
-        except services.AccountError as error:
-            messages.error(request, str(error))
-        return redirect("accounts:verify_code")
-    if request.method == "POST":
-        form = CodeForm(request.POST)
-        if form.is_valid():
-            try:
-                if services.verify_code(
-                    request=request, user=user, device=device, code=form.cleaned_data["code"]
-                ):
-                    request.session.pop("otp_device", None)
-                    return redirect(request.session.pop("after_sign_in", "") or "accounts:home")
-                form.add_error("code", "That code is not correct or has expired. Try again.")
-            except services.AccountError as error:
-                form.add_error("code", str(error))
-    others = [
-        (d.persistent_id, selectors.describe_device(d))
-        for d in [*selectors.two_factor_devices(user), selectors.backup_code_device(user)]
-        if d is not None and d.persistent_id != device.persistent_id
-    ]
-    return render(
+
+    def signed_in():
+        request.session.pop("otp_device", None)
+        return redirect(request.session.pop("after_sign_in", "") or "accounts:home")
+
+    return code_page(
         request,
-        "accounts/verify_code.html",
-        {
-            "form": form,
-            "device": device,
-            "device_name": selectors.describe_device(device),
-            "sends_code": isinstance(device, SIDE_CHANNEL_DEVICES),
-            "other_devices": others,
-        },
+        user=user,
+        device=device,
+        template="accounts/verify_code.html",
+        on_verified=signed_in,
+        sign_in=True,
+        send_redirect="accounts:verify_code",
     )
 
 

@@ -7,6 +7,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -54,18 +55,12 @@ def setup(request):
             return redirect("accounts:two_factor_setup_totp")
         if method == "email":
             return redirect("accounts:two_factor_setup_email")
-        return redirect(f"{reverse_phone()}?method={method}")
+        return redirect(f"{reverse('accounts:two_factor_setup_phone')}?method={method}")
     return render(
         request,
         "accounts/two_factor/setup.html",
         setup_context(request, form=form),
     )
-
-
-def reverse_phone():
-    from django.urls import reverse
-
-    return reverse("accounts:two_factor_setup_phone")
 
 
 def pending_device(request, model):
@@ -156,9 +151,7 @@ def setup_email(request):
         request.session[SETUP_DEVICE_KEY] = device.pk
         services.send_code(device=device)
         return redirect("accounts:two_factor_setup_confirm")
-    return render(
-        request, "accounts/two_factor/setup_email.html", setup_context(request)
-    )
+    return render(request, "accounts/two_factor/setup_email.html", setup_context(request))
 
 
 @sensitive_post_parameters("code")
