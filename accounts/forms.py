@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.core.validators import RegexValidator
 
+from qpp_portal.forms import PortalForm
 from qpp_portal.geography import ZIP_CODE_PATTERN, USState
 
 from .models import PhoneDevice, User
@@ -49,7 +50,7 @@ class PhoneNumberField(forms.CharField):
         return normalize_phone(value) if value else value
 
 
-class ContactFieldsMixin(forms.Form):
+class ContactFieldsMixin(PortalForm):
     """Name, contact and home address fields shared by registration and profile editing."""
 
     first_name = forms.CharField(
@@ -148,7 +149,7 @@ class ContactFieldsMixin(forms.Form):
         return value
 
 
-class ProfileForm(ContactFieldsMixin, forms.Form):
+class ProfileForm(ContactFieldsMixin):
     """Step 1 of registration: who the person is."""
 
     field_order = [
@@ -233,14 +234,14 @@ class ProfileForm(ContactFieldsMixin, forms.Form):
         return value
 
 
-class TermsForm(forms.Form):
+class TermsForm(PortalForm):
     accept = forms.BooleanField(
         label="I have read and accept the Terms and Conditions",
         error_messages={"required": "You must accept the Terms and Conditions to continue."},
     )
 
 
-class SetPasswordFieldsMixin(forms.Form):
+class SetPasswordFieldsMixin(PortalForm):
     """A new password typed twice and checked against AUTH_PASSWORD_VALIDATORS."""
 
     password1 = forms.CharField(
@@ -277,7 +278,7 @@ class SetPasswordFieldsMixin(forms.Form):
         return cleaned
 
 
-class AccountForm(SetPasswordFieldsMixin, forms.Form):
+class AccountForm(SetPasswordFieldsMixin):
     """Step 3 of registration: User ID, password and challenge question."""
 
     field_order = ["username", "password1", "password2", "challenge_question", "challenge_answer"]
@@ -327,7 +328,7 @@ class AccountForm(SetPasswordFieldsMixin, forms.Form):
         )
 
 
-class SignInForm(forms.Form):
+class SignInForm(PortalForm):
     username = forms.CharField(
         label="User ID",
         max_length=64,
@@ -346,7 +347,7 @@ class SignInForm(forms.Form):
         return self.cleaned_data["username"].strip().lower()
 
 
-class CodeForm(forms.Form):
+class CodeForm(PortalForm):
     """A six-digit code from a device, or a backup code."""
 
     code = forms.CharField(
@@ -370,7 +371,7 @@ class CodeForm(forms.Form):
         return code
 
 
-class DeviceChoiceForm(forms.Form):
+class DeviceChoiceForm(PortalForm):
     device = forms.ChoiceField(label="Where should we send your code?", widget=forms.RadioSelect)
 
     def __init__(self, *args, devices, **kwargs):
@@ -378,7 +379,7 @@ class DeviceChoiceForm(forms.Form):
         self.fields["device"].choices = devices
 
 
-class PhoneDeviceForm(forms.Form):
+class PhoneDeviceForm(PortalForm):
     number = PhoneNumberField(label="Phone number")
     method = forms.ChoiceField(
         label="How should we reach you?",
@@ -387,21 +388,21 @@ class PhoneDeviceForm(forms.Form):
     )
 
 
-class ForgotUserIdForm(forms.Form):
+class ForgotUserIdForm(PortalForm):
     email = forms.EmailField(label="Email address", max_length=254)
 
 
-class ForgotPasswordForm(forms.Form):
+class ForgotPasswordForm(PortalForm):
     username = forms.CharField(label="User ID", max_length=64)
 
 
-class ChallengeAnswerForm(forms.Form):
+class ChallengeAnswerForm(PortalForm):
     answer = forms.CharField(
         label="Your answer", max_length=100, widget=forms.TextInput({"autocomplete": "off"})
     )
 
 
-class SetPasswordForm(SetPasswordFieldsMixin, forms.Form):
+class SetPasswordForm(SetPasswordFieldsMixin):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
@@ -429,16 +430,16 @@ class ChangePasswordForm(SetPasswordForm):
         return value
 
 
-class ProfileEditForm(ContactFieldsMixin, forms.Form):
+class ProfileEditForm(ContactFieldsMixin):
     """Name and home address; email and phone change through a verified code."""
 
 
-class EmailChangeForm(forms.Form):
+class EmailChangeForm(PortalForm):
     email = forms.EmailField(label="New email address", max_length=254)
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
 
 
-class PhoneChangeForm(forms.Form):
+class PhoneChangeForm(PortalForm):
     phone = PhoneNumberField(label="New phone number")

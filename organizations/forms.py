@@ -1,12 +1,14 @@
 from django import forms
 
+from qpp_portal.forms import PortalForm
+
 from . import selectors
 from .models import Organization
 
 QUERY_MIN_LENGTH = 2
 
 
-class OrganizationSearchForm(forms.Form):
+class OrganizationSearchForm(PortalForm):
     """Check a search for an organization: its kind, an optional APM model type, and a name,
     a full TIN or an APM Entity ID."""
 

@@ -4,6 +4,8 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
+from qpp_portal.forms import PortalForm
+
 from . import documents
 from .models import ManualProofingCase, ProofingAttempt, ProofingDocument
 
@@ -11,7 +13,7 @@ REFERENCE_MAX_LENGTH = 20
 REFERENCE_PATTERN = re.compile(r"^[A-Z0-9]{6,16}$")
 
 
-class QuizForm(forms.Form):
+class QuizForm(PortalForm):
     """One required radio group per question; the choices are the backend's opaque values."""
 
     def __init__(self, *args, questions, **kwargs):
@@ -33,7 +35,7 @@ def normalize_reference(value):
     return re.sub(r"[\s\-]", "", value or "").upper()
 
 
-class ReferenceForm(forms.Form):
+class ReferenceForm(PortalForm):
     reference = forms.CharField(
         label="Reference number",
         max_length=REFERENCE_MAX_LENGTH,
@@ -96,7 +98,7 @@ class DocumentField(forms.FileField):
         return uploaded
 
 
-class ManualProofingForm(forms.Form):
+class ManualProofingForm(PortalForm):
     """One government photo ID and two financial statements.
 
     ``staged`` maps slots to documents kept from an earlier try: those fields become
@@ -160,7 +162,7 @@ class ManualProofingForm(forms.Form):
         }
 
 
-class ReviewDecisionForm(forms.Form):
+class ReviewDecisionForm(PortalForm):
     APPROVE = "approve"
     REJECT = "reject"
 
@@ -207,7 +209,7 @@ class ReferenceSearchForm(ReferenceForm):
         return super().clean_reference()
 
 
-class ClearReferenceForm(forms.Form):
+class ClearReferenceForm(PortalForm):
     attempt = forms.ModelChoiceField(
         queryset=ProofingAttempt.objects.filter(status__in=ProofingAttempt.FAILED_STATUSES),
         widget=forms.HiddenInput,

@@ -8,6 +8,7 @@ urlpatterns = [
     path("organizations/", include("organizations.urls")),
     path("access/", include("roles.urls")),
     path("feedback/", include("feedback.urls")),
+    path("api/eligibility/", include("feedback.api_urls")),
     path("admin/", admin.site.urls),
 ]
 

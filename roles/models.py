@@ -25,10 +25,14 @@ class Membership(models.Model):
     class Awaiting(models.TextChoices):
         """Who must act on a pending request."""
 
+        # The first Security Official of an organization proves the link themselves.
+        VALIDATION = "validation", "The requester (validation details)"
         SECURITY_OFFICIAL = "security_official", "A Security Official of the organization"
         HELP_DESK = "help_desk", "The help desk (manual review)"
 
     OPEN_STATUSES = (Status.PENDING, Status.ACTIVE)
+    # Requests waiting for the help desk do not expire: the help desk decides every one.
+    EXPIRING_AWAITING = (Awaiting.VALIDATION, Awaiting.SECURITY_OFFICIAL)
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
@@ -80,10 +84,29 @@ class Membership(models.Model):
                 name="roles_pending_says_who_acts",
             ),
         ]
-        indexes = [models.Index(fields=["organization", "status", "role"])]
+        indexes = [
+            models.Index(fields=["organization", "status", "role"]),
+            models.Index(fields=["status", "expires_at"]),
+        ]
 
     def __str__(self):
         return f"{self.user} – {self.get_role_display()} of {self.organization} ({self.status})"
+
+    @property
+    def is_pending(self):
+        return self.status == self.Status.PENDING
+
+    @property
+    def is_active(self):
+        return self.status == self.Status.ACTIVE
+
+    @property
+    def needs_validation(self):
+        return self.is_pending and self.awaiting == self.Awaiting.VALIDATION
+
+    @property
+    def in_manual_review(self):
+        return self.is_pending and self.awaiting == self.Awaiting.HELP_DESK
 
 
 class MembershipEvent(models.Model):
@@ -93,7 +116,11 @@ class MembershipEvent(models.Model):
     from_status = models.CharField(max_length=10, blank=True)
     to_status = models.CharField(max_length=10)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -103,3 +130,57 @@ class MembershipEvent(models.Model):
 
     def __str__(self):
         return f"{self.from_status or 'new'} → {self.to_status}"
+
+
+class CallerVerification(models.Model):
+    """What the help desk verified about a caller before vacating a Security Official.
+
+    Holds the identity, business contact and professional details a caller gives (seed
+    004's list) except the Social Security Number and date of birth, which the help desk
+    checks on the call but this portal never stores outside the caller's own account.
+    """
+
+    help_desk_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    # The caller.
+    first_name = models.CharField(max_length=50)
+    last_name = models.CharField(max_length=50)
+    email = models.EmailField()
+    phone = models.CharField(max_length=20)
+    street_address = models.CharField("home street address", max_length=100)
+    city = models.CharField(max_length=60)
+    state = models.CharField(max_length=2)
+    zip_code = models.CharField("ZIP code", max_length=10)
+    # Business contact.
+    company_name = models.CharField(max_length=200)
+    business_street_address = models.CharField(max_length=100)
+    business_city = models.CharField(max_length=60)
+    business_state = models.CharField(max_length=2)
+    business_zip_code = models.CharField("business ZIP code", max_length=10)
+    business_phone = models.CharField("company phone", max_length=20)
+    # Professional: one current practitioner billing under the TIN.
+    practitioner_first_name = models.CharField(max_length=50)
+    practitioner_last_name = models.CharField(max_length=50)
+    legal_business_name = models.CharField(max_length=200)
+    tin = models.CharField("TIN", max_length=9)
+    npi = models.CharField("individual NPI", max_length=10)
+    ptan = models.CharField("individual PTAN", max_length=10)
+    vacated_membership = models.OneToOneField(
+        Membership,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="caller_verification",
+    )
+    reason = models.TextField(max_length=1000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Caller {self.first_name} {self.last_name} for {self.organization}"

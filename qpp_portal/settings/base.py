@@ -168,6 +168,7 @@ RATE_LIMITS = {
     "send_code": env_str("RATE_LIMIT_SEND_CODE", "5/10m"),
     "recovery": env_str("RATE_LIMIT_RECOVERY", "10/h"),
     "registration": env_str("RATE_LIMIT_REGISTRATION", "20/h"),
+    "public_api": env_str("RATE_LIMIT_PUBLIC_API", "60/m"),
 }
 RATELIMIT_VIEW = "qpp_portal.views.rate_limited"
 

@@ -14,7 +14,7 @@ from accounts.gateways import get_phone_gateway
 
 pytestmark = pytest.mark.django_db
 
-NAMESPACES = {"accounts", "sandbox", "proofing", "organizations"}
+NAMESPACES = {"accounts", "sandbox", "proofing", "organizations", "feedback", "eligibility_api"}
 
 # Reachable without signing in. Everything else must send a signed-out visitor to sign in
 # (or answer 401/403/404/405): access is denied by default.
@@ -35,6 +35,8 @@ PUBLIC = {
     "accounts:confirm_email",
     "sandbox:inbox",
     "proofing:enter_reference",
+    "feedback:lookup",
+    "eligibility_api:npis",
 }
 
 DUMMY_BY_CONVERTER = {"IntConverter": 1, "UUIDConverter": uuid.UUID(int=1), "PathConverter": "x/y"}

@@ -9,6 +9,7 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
 from accounts.drafts import SESSION_KEY
+from accounts.forms import ProfileForm
 from accounts.models import User, keyed_digest
 from accounts.services import complete_identity_verification
 from audit.models import AuditEvent
@@ -216,10 +217,12 @@ REQUIRED_PROFILE_FIELDS = [
 
 
 @pytest.mark.parametrize("field", REQUIRED_PROFILE_FIELDS)
-def test_empty_required_profile_field_is_refused_beside_the_field(client, field):
+def test_empty_required_profile_field_is_refused_beside_the_field_naming_it(client, field):
     response = enter_profile(client, **{field: ""})
     assert response.status_code == 200
-    assert "required" in field_error(response, field)
+    label = ProfileForm()[field].label.lower()
+    message = field_error(response, field)
+    assert message.startswith(("Enter ", "Select ")) and label in message.lower()
 
 
 @pytest.mark.parametrize("field", ["address_line_2", "ssn"])
@@ -506,7 +509,7 @@ def test_terms_page_shows_the_version(client):
 @pytest.mark.parametrize(
     "username, message",
     [
-        ("", "required"),
+        ("", "Enter user ID."),
         ("abcd", "at least 5 characters"),
         ("jo doe", "only letters, digits and the symbols . _ - @"),
         ("<script>alert(1)</script>", "only letters, digits"),
@@ -602,7 +605,7 @@ def test_challenge_question_must_come_from_the_list(client):
 
 def test_challenge_answer_is_required(client):
     response = register(client, challenge_answer="  ")
-    assert "required" in field_error(response, "challenge_answer")
+    assert field_error(response, "challenge_answer") == "Enter challenge answer."
 
 
 def test_challenge_answer_is_stored_hashed(client):

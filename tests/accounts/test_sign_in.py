@@ -76,7 +76,8 @@ def test_failure_text_is_shown_in_the_error_summary(client):
 def test_empty_sign_in_field_is_required(client, field):
     data = {"username": "someone1", "password": DEFAULT_PASSWORD, field: ""}
     response = client.post(SIGN_IN, data)
-    assert "This field is required." in response.content.decode()
+    label = {"username": "user ID", "password": "password"}[field]
+    assert f"Enter {label}." in response.content.decode()
     assert LOGIN_FAILED not in response.content.decode()
 
 

@@ -1,0 +1,549 @@
+"""Input checks for the roles pages. Forms validate and normalise; services decide."""
+
+import unicodedata
+
+from django import forms
+
+from accounts.forms import ContactFieldsMixin, PhoneNumberField
+from organizations import selectors as organization_selectors
+from organizations import validators
+from organizations.forms import OrganizationSearchForm
+from organizations.models import Organization
+from qpp_portal.geography import USState
+
+from .capabilities import Role
+from .models import CallerVerification, Membership
+
+REASON_MAX_LENGTH = 1000
+CLINICIAN = "clinician"
+COMPANY_SYMBOLS = "-'.,#/&()\u2019"
+
+
+class ConnectTypeForm(forms.Form):
+    """Step 1 of Connect to an Organization: what kind of organization."""
+
+    kind = forms.ChoiceField(
+        label="Organization type",
+        widget=forms.RadioSelect,
+        choices=[
+            (Organization.Kind.PRACTICE, "Practice (includes virtual groups)"),
+            (Organization.Kind.APM_ENTITY, "APM Entity"),
+            (Organization.Kind.REGISTRY, "Registry (QCDR or Qualified Registry)"),
+            (CLINICIAN, "Individual Clinician"),
+        ],
+        help_text="Connecting to several organizations takes one request for each.",
+        error_messages={
+            "required": "Choose the type of organization.",
+            "invalid_choice": "Choose one of the organization types listed.",
+        },
+    )
+
+
+class ConnectSearchForm(OrganizationSearchForm):
+    """Step 2: find the organization; its kind comes from step 1 and is not shown."""
+
+    def __init__(self, *args, kind, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].widget = forms.HiddenInput()
+        if kind != Organization.Kind.APM_ENTITY:
+            del self.fields["model_type"]
+            self.fields["query"].label = "Legal business name or full TIN"
+            self.fields[
+                "query"
+            ].help_text = "The full 9-digit TIN (12-3456789) or part of the legal business name."
+        else:
+            self.fields["query"].label = "Legal business name or APM Entity ID"
+            self.fields[
+                "query"
+            ].help_text = "Part of the legal business name, or the APM Entity ID."
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned.setdefault("model_type", "")
+        return cleaned
+
+
+class RoleChoiceForm(forms.Form):
+    """Step 3: the role. Only Security Official is offered while the organization has none."""
+
+    role = forms.ChoiceField(
+        label="Role",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose a role.",
+            "invalid_choice": "Choose one of the roles offered for this organization.",
+        },
+    )
+
+    def __init__(self, *args, has_security_official, **kwargs):
+        super().__init__(*args, **kwargs)
+        if has_security_official:
+            self.fields["role"].choices = [
+                (Role.STAFF_USER, "Staff User"),
+                (Role.SECURITY_OFFICIAL, "Security Official (additional)"),
+            ]
+            self.fields[
+                "role"
+            ].help_text = (
+                "A Security Official of the organization will approve or deny your request."
+            )
+        else:
+            self.fields["role"].choices = [(Role.SECURITY_OFFICIAL, "Security Official")]
+            self.fields["role"].initial = Role.SECURITY_OFFICIAL
+            self.fields["role"].help_text = (
+                "This organization has no Security Official yet, so the first person to "
+                "connect must take that role. Staff User can be requested once it has one."
+            )
+
+
+def clean_identifier(value, normalize, validate):
+    value = normalize(value)
+    validate(value)
+    return value
+
+
+class PracticeValidationForm(forms.Form):
+    """Step 4 for the first Security Official of a practice."""
+
+    npi = forms.CharField(
+        label="Individual NPI",
+        max_length=20,
+        help_text="The individual (type 1) NPI of any clinician who bills under this TIN; "
+        "not the group NPI. " + validators.NPI_HELP_TEXT,
+        widget=forms.TextInput({"inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={"required": "Enter the clinician's individual NPI."},
+    )
+    ptan = forms.CharField(
+        label="Individual PTAN",
+        max_length=20,
+        help_text="That clinician's individual PTAN under this TIN; not the group PTAN. "
+        + validators.PTAN_HELP_TEXT,
+        widget=forms.TextInput({"autocomplete": "off"}),
+        error_messages={"required": "Enter the clinician's individual PTAN."},
+    )
+
+    def clean_npi(self):
+        return clean_identifier(
+            self.cleaned_data["npi"], validators.normalize_npi, validators.validate_npi
+        )
+
+    def clean_ptan(self):
+        return clean_identifier(
+            self.cleaned_data["ptan"], validators.normalize_ptan, validators.validate_ptan
+        )
+
+    def evidence(self):
+        return {"npi": self.cleaned_data["npi"], "ptan": self.cleaned_data["ptan"]}
+
+
+class ApmEntityValidationForm(forms.Form):
+    """Step 4 for the first Security Official of an APM Entity."""
+
+    entity_id = forms.CharField(
+        label="APM Entity ID",
+        max_length=30,
+        help_text="For a Shared Savings Program ACO, your ACO ID (for example A1234).",
+        error_messages={"required": "Enter the APM Entity ID."},
+    )
+    tin_1 = forms.CharField(
+        label="TIN of a participating practice",
+        max_length=20,
+        help_text=validators.TIN_HELP_TEXT,
+        widget=forms.TextInput({"inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={"required": "Enter the TIN of a practice taking part in this APM Entity."},
+    )
+    tin_2 = forms.CharField(
+        label="TIN of a second participating practice",
+        max_length=20,
+        help_text=validators.TIN_HELP_TEXT,
+        widget=forms.TextInput({"inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={
+            "required": "Enter the TIN of a second practice taking part in this APM Entity."
+        },
+    )
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        if organization.is_single_tin:
+            del self.fields["tin_2"]
+            self.fields["tin_1"].label = "TIN of the participating practice"
+
+    def clean_entity_id(self):
+        return clean_identifier(
+            self.cleaned_data["entity_id"],
+            validators.normalize_identifier,
+            validators.validate_apm_entity_id,
+        )
+
+    def clean_tin_1(self):
+        return clean_identifier(
+            self.cleaned_data["tin_1"], validators.normalize_tin, validators.validate_tin
+        )
+
+    def clean_tin_2(self):
+        return clean_identifier(
+            self.cleaned_data["tin_2"], validators.normalize_tin, validators.validate_tin
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            "tin_2" in self.fields
+            and cleaned.get("tin_1")
+            and cleaned.get("tin_1") == cleaned.get("tin_2")
+        ):
+            self.add_error(
+                "tin_2",
+                forms.ValidationError(
+                    "Enter the TIN of a different practice: the two TINs are the same.",
+                    code="same_tin",
+                ),
+            )
+        return cleaned
+
+    def evidence(self):
+        tins = [self.cleaned_data["tin_1"]]
+        if "tin_2" in self.fields:
+            tins.append(self.cleaned_data["tin_2"])
+        return {"entity_id": self.cleaned_data["entity_id"], "tins": tins}
+
+
+class RegistryValidationForm(forms.Form):
+    """Step 4 for the first Security Official of a QCDR or Qualified Registry."""
+
+    registry_id = forms.CharField(
+        label="Registry ID",
+        max_length=20,
+        help_text="The ID CMS gave your QCDR or Qualified Registry (for example Q0123).",
+        error_messages={"required": "Enter the registry ID."},
+    )
+    tin = forms.CharField(
+        label="Registry TIN",
+        max_length=20,
+        help_text=validators.TIN_HELP_TEXT,
+        widget=forms.TextInput({"inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={"required": "Enter the registry's TIN."},
+    )
+
+    def clean_registry_id(self):
+        return clean_identifier(
+            self.cleaned_data["registry_id"],
+            validators.normalize_identifier,
+            validators.validate_registry_id,
+        )
+
+    def clean_tin(self):
+        return clean_identifier(
+            self.cleaned_data["tin"], validators.normalize_tin, validators.validate_tin
+        )
+
+    def evidence(self):
+        return {"registry_id": self.cleaned_data["registry_id"], "tin": self.cleaned_data["tin"]}
+
+
+def validation_form_class(organization):
+    return {
+        Organization.Kind.PRACTICE: PracticeValidationForm,
+        Organization.Kind.APM_ENTITY: ApmEntityValidationForm,
+        Organization.Kind.REGISTRY: RegistryValidationForm,
+    }[organization.kind]
+
+
+def clean_reason(value):
+    """Collapse surrounding spaces; refuse markup brackets and invisible control characters
+    (a reason is shown to people and emailed, so it is kept to plain text)."""
+    value = value.strip()
+    for ch in value:
+        if ch in "<>":
+            raise forms.ValidationError(
+                "Write the reason as plain text, without < or >.", code="reason_markup"
+            )
+        if unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs") and ch not in "\n\r\t":
+            raise forms.ValidationError(
+                "Remove the invisible control characters from the reason.",
+                code="reason_characters",
+            )
+    return value
+
+
+class ReasonField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", REASON_MAX_LENGTH)
+        kwargs.setdefault("widget", forms.Textarea({"rows": 3}))
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "max_length": "Keep the reason to %(limit_value)d characters "
+                "(it has %(show_value)d).",
+                "required": "Give a reason.",
+                "null_characters_not_allowed": "Remove the invisible control characters.",
+            },
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        return clean_reason(super().clean(value))
+
+
+class DecisionForm(forms.Form):
+    """Approve or deny a pending request, with an optional reason."""
+
+    APPROVE = "approve"
+    DENY = "deny"
+
+    decision = forms.ChoiceField(
+        label="Decision",
+        widget=forms.RadioSelect,
+        choices=[(APPROVE, "Approve"), (DENY, "Deny")],
+        error_messages={
+            "required": "Choose Approve or Deny.",
+            "invalid_choice": "Choose Approve or Deny.",
+        },
+    )
+    reason = ReasonField(
+        label="Reason (optional)",
+        required=False,
+        help_text="Sent to the person in the email that tells them your decision.",
+    )
+
+
+class RevokeForm(forms.Form):
+    reason = ReasonField(
+        label="Reason",
+        help_text="For example: left the practice. Sent to the person and kept in the history.",
+        error_messages={
+            "required": "Give the reason for removing this role.",
+            "max_length": "Keep the reason to %(limit_value)d characters (it has %(show_value)d).",
+        },
+    )
+
+
+class ReviewDecisionForm(DecisionForm):
+    """Help desk decision on a request whose validation failed three times."""
+
+    decision = forms.ChoiceField(
+        label="Decision",
+        widget=forms.RadioSelect,
+        choices=[
+            (DecisionForm.APPROVE, "Approve: the link is confirmed"),
+            (DecisionForm.DENY, "Reject"),
+        ],
+        error_messages={"required": "Choose Approve or Reject."},
+    )
+
+
+class HelpDeskSearchForm(forms.Form):
+    query = forms.CharField(
+        label="Full TIN or APM Entity ID",
+        max_length=30,
+        help_text="The practice's or registry's 9-digit TIN (12-3456789), or an APM Entity ID.",
+        error_messages={"required": "Enter a full TIN or an APM Entity ID."},
+    )
+
+    def clean_query(self):
+        query = organization_selectors.clean_query(self.cleaned_data["query"])
+        if organization_selectors.looks_like_identifier_digits(query) and not (
+            organization_selectors.parse_full_tin(query)
+        ):
+            raise forms.ValidationError(
+                "Enter the full 9-digit TIN, for example 12-3456789.", code="partial_tin"
+            )
+        return query
+
+
+class CallerVerificationForm(ContactFieldsMixin, forms.Form):
+    """What the help desk verified about a caller asking to vacate a Security Official.
+
+    The caller's Social Security Number and date of birth are checked on the call against
+    their own account and never typed here."""
+
+    address_line_2 = None
+    email = forms.EmailField(label="Caller's email address", max_length=254)
+    phone = PhoneNumberField(label="Caller's primary phone number")
+    company_name = forms.CharField(label="Company name", max_length=200)
+    business_street_address = forms.CharField(label="Business street address", max_length=100)
+    business_city = forms.CharField(label="Business city", max_length=60)
+    business_state = forms.ChoiceField(
+        label="Business state", choices=[("", "- Select -"), *USState.choices]
+    )
+    business_zip_code = forms.CharField(
+        label="Business ZIP code",
+        max_length=10,
+        validators=ContactFieldsMixin.base_fields["zip_code"].validators,
+        help_text="5 digits, or ZIP+4 like 20001-1234.",
+    )
+    business_phone = PhoneNumberField(label="Company phone number")
+    practitioner_first_name = forms.CharField(label="Practitioner's first name", max_length=50)
+    practitioner_last_name = forms.CharField(label="Practitioner's last name", max_length=50)
+    legal_business_name = forms.CharField(label="Legal business name", max_length=200)
+    tin = forms.CharField(
+        label="Practitioner's Medicare billing TIN",
+        max_length=20,
+        help_text=validators.TIN_HELP_TEXT,
+    )
+    npi = forms.CharField(
+        label="Practitioner's individual (rendering) NPI",
+        max_length=20,
+        help_text="Not the group NPI. " + validators.NPI_HELP_TEXT,
+    )
+    ptan = forms.CharField(
+        label="Practitioner's individual PTAN",
+        max_length=20,
+        help_text="Not the group PTAN. " + validators.PTAN_HELP_TEXT,
+    )
+    official = forms.ModelChoiceField(
+        label="Security Official to vacate",
+        queryset=Membership.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": "Choose the Security Official to vacate.",
+            "invalid_choice": "Choose one of this organization's Security Officials.",
+        },
+    )
+    reason = ReasonField(
+        label="Reason",
+        help_text="For example: left the practice in March; the caller is the practice manager.",
+        error_messages={"required": "Give the reason for vacating the role."},
+    )
+
+    CALLER_FIELDS = [
+        name
+        for name in (field.name for field in CallerVerification._meta.get_fields())
+        if name
+        not in {
+            "id",
+            "help_desk_user",
+            "organization",
+            "vacated_membership",
+            "reason",
+            "created_at",
+        }
+    ]
+
+    def __init__(self, *args, organization, officials, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+        self.fields["official"].queryset = officials
+        self.fields["official"].label_from_instance = lambda membership: (
+            f"{membership.user.get_full_name()} ({membership.user.username}), "
+            f"since {membership.decided_at:%b %-d, %Y}"
+            if membership.decided_at
+            else f"{membership.user.get_full_name()} ({membership.user.username})"
+        )
+        self.fields["first_name"].label = "Caller's first name"
+        self.fields["last_name"].label = "Caller's last name"
+        self.fields["street_address"].label = "Caller's home street address"
+        self.fields["street_address"].help_text = ""
+        self.fields["city"].label = "Home city"
+        self.fields["state"].label = "Home state"
+        self.fields["zip_code"].label = "Home ZIP code"
+
+    def _text(self, field, symbols=COMPANY_SYMBOLS):
+        return self._clean_text(
+            field,
+            symbols,
+            "Use letters, digits, spaces and . , ' - # / & ( ) only.",
+            "text_characters",
+            True,
+        )
+
+    def clean_company_name(self):
+        return self._text("company_name")
+
+    def clean_business_street_address(self):
+        return self._text("business_street_address")
+
+    def clean_business_city(self):
+        return self._text("business_city")
+
+    def clean_legal_business_name(self):
+        return self._text("legal_business_name")
+
+    def clean_practitioner_first_name(self):
+        return self._clean_text(
+            "practitioner_first_name",
+            "-'.\u2019",
+            "Use letters, spaces, hyphens, apostrophes and periods only.",
+            "name_characters",
+        )
+
+    def clean_practitioner_last_name(self):
+        return self._clean_text(
+            "practitioner_last_name",
+            "-'.\u2019",
+            "Use letters, spaces, hyphens, apostrophes and periods only.",
+            "name_characters",
+        )
+
+    def clean_tin(self):
+        return clean_identifier(
+            self.cleaned_data["tin"], validators.normalize_tin, validators.validate_tin
+        )
+
+    def clean_npi(self):
+        return clean_identifier(
+            self.cleaned_data["npi"], validators.normalize_npi, validators.validate_npi
+        )
+
+    def clean_ptan(self):
+        return clean_identifier(
+            self.cleaned_data["ptan"], validators.normalize_ptan, validators.validate_ptan
+        )
+
+    def clean(self):
+        """Check the practitioner against the reference data: their TIN must be the
+        organization's (a practice or registry) or take part in it (an APM Entity), and for
+        a practice TIN the NPI and PTAN must be an individual enrolment under it."""
+        cleaned = super().clean()
+        tin, npi, ptan = cleaned.get("tin"), cleaned.get("npi"), cleaned.get("ptan")
+        organization = self.organization
+        if not tin:
+            return cleaned
+        if organization.kind in (Organization.Kind.PRACTICE, Organization.Kind.REGISTRY):
+            if tin != organization.tin:
+                self.add_error(
+                    "tin",
+                    forms.ValidationError(
+                        "This is not the TIN of the organization whose Security Official is "
+                        "being vacated.",
+                        code="tin_not_organization",
+                    ),
+                )
+                return cleaned
+        elif not organization.participations.filter(
+            practice__tin=tin, clinician__isnull=True
+        ).exists():
+            self.add_error(
+                "tin",
+                forms.ValidationError(
+                    "No practice with this TIN takes part in this APM Entity.",
+                    code="tin_not_participating",
+                ),
+            )
+            return cleaned
+        practice = organization_selectors.get_practice_by_tin(tin)
+        if practice is None or not npi or not ptan:
+            return cleaned
+        if organization_selectors.is_group_identifier(practice, npi, ptan):
+            self.add_error(
+                "npi",
+                forms.ValidationError(
+                    "That is a group NPI or group PTAN: ask for the practitioner's individual "
+                    "ones.",
+                    code="group_identifier",
+                ),
+            )
+        elif organization_selectors.find_individual_enrolment(practice, npi, ptan) is None:
+            self.add_error(
+                "ptan",
+                forms.ValidationError(
+                    "No clinician bills under this TIN with this individual NPI and PTAN.",
+                    code="no_enrolment",
+                ),
+            )
+        return cleaned
+
+    def caller(self):
+        """Return the CallerVerification fields, ready for the service."""
+        return {name: self.cleaned_data[name] for name in self.CALLER_FIELDS}
