@@ -18,27 +18,24 @@ from .capabilities import Capability, Role, capabilities_for, role_allows
 from .models import Membership
 
 HELP_DESK_PERMISSION = "accounts.help_desk"
-DEFAULT_EXPIRY_DAYS = 30
-DEFAULT_MAX_VALIDATION_FAILURES = 3
 
 
 def request_expiry_days():
     """Return how many days a pending request lives (setting ROLE_REQUEST_EXPIRY_DAYS)."""
-    return int(getattr(settings, "ROLE_REQUEST_EXPIRY_DAYS", DEFAULT_EXPIRY_DAYS))
+    return settings.ROLE_REQUEST_EXPIRY_DAYS
 
 
 def max_validation_failures():
     """Return how many failed validation tries send a request to manual review."""
-    return int(getattr(settings, "ROLE_MAX_VALIDATION_FAILURES", DEFAULT_MAX_VALIDATION_FAILURES))
+    return settings.ROLE_MAX_VALIDATION_FAILURES
 
 
 def current_performance_year():
     """Return the performance year APM participation is checked against: the setting
     CURRENT_PERFORMANCE_YEAR if set, else the latest year in the participation data (the
     reference data, not the calendar, says which year CMS has published)."""
-    year = getattr(settings, "CURRENT_PERFORMANCE_YEAR", None)
-    if year:
-        return int(year)
+    if settings.CURRENT_PERFORMANCE_YEAR:
+        return settings.CURRENT_PERFORMANCE_YEAR
     return ApmParticipation.objects.aggregate(latest=Max("performance_year"))["latest"]
 
 

@@ -242,3 +242,11 @@ PROOFING_FAILURE_LIMIT = env_int("PROOFING_FAILURE_LIMIT", 3)
 PROOFING_FAILURE_WINDOW = env_minutes("PROOFING_FAILURE_WINDOW_MINUTES", 24 * 60)
 PROOFING_BUREAU_PHONE = env_str("PROOFING_BUREAU_PHONE", "1-800-555-0199")  # simulated bureau
 PROOFING_UPLOAD_MAX_BYTES = env_int("PROOFING_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+
+# Roles and the approval workflow
+# A pending Staff User or additional Security Official request expires after this many days.
+ROLE_REQUEST_EXPIRY_DAYS = env_int("ROLE_REQUEST_EXPIRY_DAYS", 30)
+# Failed first-Security-Official validations before the request goes to the help desk.
+ROLE_MAX_VALIDATION_FAILURES = env_int("ROLE_MAX_VALIDATION_FAILURES", 3)
+# The year APM participation is checked against; empty means the latest year in the data.
+CURRENT_PERFORMANCE_YEAR = env_int("CURRENT_PERFORMANCE_YEAR", 0) or None

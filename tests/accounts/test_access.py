@@ -14,7 +14,15 @@ from accounts.gateways import get_phone_gateway
 
 pytestmark = pytest.mark.django_db
 
-NAMESPACES = {"accounts", "sandbox", "proofing", "organizations", "feedback", "eligibility_api"}
+NAMESPACES = {
+    "accounts",
+    "sandbox",
+    "proofing",
+    "organizations",
+    "roles",
+    "feedback",
+    "eligibility_api",
+}
 
 # Reachable without signing in. Everything else must send a signed-out visitor to sign in
 # (or answer 401/403/404/405): access is denied by default.
