@@ -110,6 +110,9 @@ def generate_feedback_data(*, seed=1, today=None):
 
     reports, practice_rows, clinician_rows, incentives = [], [], [], []
     incentive_seen = set()
+    # QP status and new enrolment belong to the clinician and year, whatever the TIN: a QP
+    # is excluded from MIPS under every practice it bills under.
+    personal_status = {}
     for practice in practices:
         skill = rng.uniform(45, 95)
         clinicians = enrolled[practice.pk]
@@ -142,7 +145,9 @@ def generate_feedback_data(*, seed=1, today=None):
             )
             group_low_volume = any(below.values())
             for clinician in clinicians:
-                row = _clinician_eligibility(rng, figures, practice, clinician, participating)
+                row = _clinician_eligibility(
+                    rng, figures, practice, clinician, participating, personal_status
+                )
                 row.group_eligible = row.group_eligible and not group_low_volume
                 clinician_rows.append(row)
                 entity_id = participating.get((clinician.pk, figures.year))
@@ -219,7 +224,7 @@ def generate_feedback_data(*, seed=1, today=None):
     }
 
 
-def _clinician_eligibility(rng, figures, practice, clinician, participating):
+def _clinician_eligibility(rng, figures, practice, clinician, participating, personal_status):
     lv = figures.low_volume
     charges = rng.lognormvariate(11.6, 0.9)
     beneficiaries = rng.lognormvariate(5.6, 0.8)
@@ -229,13 +234,16 @@ def _clinician_eligibility(rng, figures, practice, clinician, participating):
         "below_beneficiaries": beneficiaries <= lv["beneficiaries"],
         "below_services": lv["services"] is not None and services <= lv["services"],
     }
-    newly_enrolled = rng.random() < 0.03
+    key = (clinician.pk, figures.year)
+    if key not in personal_status:
+        qp = QpStatus.NOT_QUALIFYING
+        if key in participating:
+            qp = rng.choices(
+                [QpStatus.QUALIFYING, QpStatus.PARTIAL, QpStatus.NOT_QUALIFYING], [6, 1, 3]
+            )[0]
+        personal_status[key] = (rng.random() < 0.03, qp)
+    newly_enrolled, qp_status = personal_status[key]
     type_ok = _clinician_type_eligible(clinician.specialty, figures.year)
-    qp_status = QpStatus.NOT_QUALIFYING
-    if (clinician.pk, figures.year) in participating:
-        qp_status = rng.choices(
-            [QpStatus.QUALIFYING, QpStatus.PARTIAL, QpStatus.NOT_QUALIFYING], [6, 1, 3]
-        )[0]
     personal_ok = not newly_enrolled and type_ok and qp_status == QpStatus.NOT_QUALIFYING
     partial = any(below.values()) and not all(below.values())
     return ClinicianEligibility(
