@@ -2,7 +2,7 @@ from django import forms
 
 from qpp_portal.forms import PortalForm
 
-from . import selectors
+from . import selectors, validators
 from .models import Organization
 
 QUERY_MIN_LENGTH = 2
@@ -74,3 +74,57 @@ class OrganizationSearchForm(PortalForm):
         if kind != Organization.Kind.APM_ENTITY:
             cleaned["model_type"] = ""
         return cleaned
+
+
+class IdentifierField(forms.CharField):
+    """A reference-data identifier as a person types it: normalised, then validated with
+    the same checks that guard the import (organizations.validators)."""
+
+    normalize = staticmethod(validators.normalize_identifier)
+    validate_identifier = None
+    numeric = False
+    default_help_text = ""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("help_text", self.default_help_text)
+        super().__init__(**kwargs)
+        self.widget.attrs["autocomplete"] = "off"
+        if self.numeric:
+            self.widget.attrs["inputmode"] = "numeric"
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in self.empty_values:
+            return value
+        value = self.normalize(value)
+        self.validate_identifier(value)
+        return value
+
+
+class TinField(IdentifierField):
+    normalize = staticmethod(validators.normalize_tin)
+    validate_identifier = staticmethod(validators.validate_tin)
+    numeric = True
+    default_help_text = validators.TIN_HELP_TEXT
+
+
+class NpiField(IdentifierField):
+    normalize = staticmethod(validators.normalize_npi)
+    validate_identifier = staticmethod(validators.validate_npi)
+    numeric = True
+    default_help_text = validators.NPI_HELP_TEXT
+
+
+class PtanField(IdentifierField):
+    normalize = staticmethod(validators.normalize_ptan)
+    validate_identifier = staticmethod(validators.validate_ptan)
+    default_help_text = validators.PTAN_HELP_TEXT
+
+
+class ApmEntityIdField(IdentifierField):
+    validate_identifier = staticmethod(validators.validate_apm_entity_id)
+
+
+class RegistryIdField(IdentifierField):
+    validate_identifier = staticmethod(validators.validate_registry_id)

@@ -7,8 +7,16 @@ from django import forms
 from accounts.forms import ContactFieldsMixin, PhoneNumberField
 from organizations import selectors as organization_selectors
 from organizations import validators
-from organizations.forms import OrganizationSearchForm
+from organizations.forms import (
+    ApmEntityIdField,
+    NpiField,
+    OrganizationSearchForm,
+    PtanField,
+    RegistryIdField,
+    TinField,
+)
 from organizations.models import Organization
+from qpp_portal.forms import PortalForm
 from qpp_portal.geography import USState
 
 from .capabilities import Role
@@ -19,7 +27,7 @@ CLINICIAN = "clinician"
 COMPANY_SYMBOLS = "-'.,#/&()\u2019"
 
 
-class ConnectTypeForm(forms.Form):
+class ConnectTypeForm(PortalForm):
     """Step 1 of Connect to an Organization: what kind of organization."""
 
     kind = forms.ChoiceField(
@@ -63,7 +71,7 @@ class ConnectSearchForm(OrganizationSearchForm):
         return cleaned
 
 
-class RoleChoiceForm(forms.Form):
+class RoleChoiceForm(PortalForm):
     """Step 3: the role. Only Security Official is offered while the organization has none."""
 
     role = forms.ChoiceField(
@@ -96,67 +104,41 @@ class RoleChoiceForm(forms.Form):
             )
 
 
-def clean_identifier(value, normalize, validate):
-    value = normalize(value)
-    validate(value)
-    return value
-
-
-class PracticeValidationForm(forms.Form):
+class PracticeValidationForm(PortalForm):
     """Step 4 for the first Security Official of a practice."""
 
-    npi = forms.CharField(
+    npi = NpiField(
         label="Individual NPI",
-        max_length=20,
         help_text="The individual (type 1) NPI of any clinician who bills under this TIN; "
         "not the group NPI. " + validators.NPI_HELP_TEXT,
-        widget=forms.TextInput({"inputmode": "numeric", "autocomplete": "off"}),
         error_messages={"required": "Enter the clinician's individual NPI."},
     )
-    ptan = forms.CharField(
+    ptan = PtanField(
         label="Individual PTAN",
-        max_length=20,
         help_text="That clinician's individual PTAN under this TIN; not the group PTAN. "
         + validators.PTAN_HELP_TEXT,
-        widget=forms.TextInput({"autocomplete": "off"}),
         error_messages={"required": "Enter the clinician's individual PTAN."},
     )
-
-    def clean_npi(self):
-        return clean_identifier(
-            self.cleaned_data["npi"], validators.normalize_npi, validators.validate_npi
-        )
-
-    def clean_ptan(self):
-        return clean_identifier(
-            self.cleaned_data["ptan"], validators.normalize_ptan, validators.validate_ptan
-        )
 
     def evidence(self):
         return {"npi": self.cleaned_data["npi"], "ptan": self.cleaned_data["ptan"]}
 
 
-class ApmEntityValidationForm(forms.Form):
+class ApmEntityValidationForm(PortalForm):
     """Step 4 for the first Security Official of an APM Entity."""
 
-    entity_id = forms.CharField(
+    entity_id = ApmEntityIdField(
         label="APM Entity ID",
         max_length=30,
         help_text="For a Shared Savings Program ACO, your ACO ID (for example A1234).",
         error_messages={"required": "Enter the APM Entity ID."},
     )
-    tin_1 = forms.CharField(
+    tin_1 = TinField(
         label="TIN of a participating practice",
-        max_length=20,
-        help_text=validators.TIN_HELP_TEXT,
-        widget=forms.TextInput({"inputmode": "numeric", "autocomplete": "off"}),
         error_messages={"required": "Enter the TIN of a practice taking part in this APM Entity."},
     )
-    tin_2 = forms.CharField(
+    tin_2 = TinField(
         label="TIN of a second participating practice",
-        max_length=20,
-        help_text=validators.TIN_HELP_TEXT,
-        widget=forms.TextInput({"inputmode": "numeric", "autocomplete": "off"}),
         error_messages={
             "required": "Enter the TIN of a second practice taking part in this APM Entity."
         },
@@ -167,23 +149,6 @@ class ApmEntityValidationForm(forms.Form):
         if organization.is_single_tin:
             del self.fields["tin_2"]
             self.fields["tin_1"].label = "TIN of the participating practice"
-
-    def clean_entity_id(self):
-        return clean_identifier(
-            self.cleaned_data["entity_id"],
-            validators.normalize_identifier,
-            validators.validate_apm_entity_id,
-        )
-
-    def clean_tin_1(self):
-        return clean_identifier(
-            self.cleaned_data["tin_1"], validators.normalize_tin, validators.validate_tin
-        )
-
-    def clean_tin_2(self):
-        return clean_identifier(
-            self.cleaned_data["tin_2"], validators.normalize_tin, validators.validate_tin
-        )
 
     def clean(self):
         cleaned = super().clean()
@@ -208,34 +173,18 @@ class ApmEntityValidationForm(forms.Form):
         return {"entity_id": self.cleaned_data["entity_id"], "tins": tins}
 
 
-class RegistryValidationForm(forms.Form):
+class RegistryValidationForm(PortalForm):
     """Step 4 for the first Security Official of a QCDR or Qualified Registry."""
 
-    registry_id = forms.CharField(
+    registry_id = RegistryIdField(
         label="Registry ID",
-        max_length=20,
         help_text="The ID CMS gave your QCDR or Qualified Registry (for example Q0123).",
         error_messages={"required": "Enter the registry ID."},
     )
-    tin = forms.CharField(
+    tin = TinField(
         label="Registry TIN",
-        max_length=20,
-        help_text=validators.TIN_HELP_TEXT,
-        widget=forms.TextInput({"inputmode": "numeric", "autocomplete": "off"}),
         error_messages={"required": "Enter the registry's TIN."},
     )
-
-    def clean_registry_id(self):
-        return clean_identifier(
-            self.cleaned_data["registry_id"],
-            validators.normalize_identifier,
-            validators.validate_registry_id,
-        )
-
-    def clean_tin(self):
-        return clean_identifier(
-            self.cleaned_data["tin"], validators.normalize_tin, validators.validate_tin
-        )
 
     def evidence(self):
         return {"registry_id": self.cleaned_data["registry_id"], "tin": self.cleaned_data["tin"]}
@@ -285,7 +234,7 @@ class ReasonField(forms.CharField):
         return clean_reason(super().clean(value))
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(PortalForm):
     """Approve or deny a pending request, with an optional reason."""
 
     APPROVE = "approve"
@@ -307,7 +256,7 @@ class DecisionForm(forms.Form):
     )
 
 
-class RevokeForm(forms.Form):
+class RevokeForm(PortalForm):
     reason = ReasonField(
         label="Reason",
         help_text="For example: left the practice. Sent to the person and kept in the history.",
@@ -332,7 +281,7 @@ class ReviewDecisionForm(DecisionForm):
     )
 
 
-class HelpDeskSearchForm(forms.Form):
+class HelpDeskSearchForm(PortalForm):
     query = forms.CharField(
         label="Full TIN or APM Entity ID",
         max_length=30,
@@ -351,7 +300,7 @@ class HelpDeskSearchForm(forms.Form):
         return query
 
 
-class CallerVerificationForm(ContactFieldsMixin, forms.Form):
+class CallerVerificationForm(ContactFieldsMixin):
     """What the help desk verified about a caller asking to vacate a Security Official.
 
     The caller's Social Security Number and date of birth are checked on the call against
@@ -376,19 +325,13 @@ class CallerVerificationForm(ContactFieldsMixin, forms.Form):
     practitioner_first_name = forms.CharField(label="Practitioner's first name", max_length=50)
     practitioner_last_name = forms.CharField(label="Practitioner's last name", max_length=50)
     legal_business_name = forms.CharField(label="Legal business name", max_length=200)
-    tin = forms.CharField(
-        label="Practitioner's Medicare billing TIN",
-        max_length=20,
-        help_text=validators.TIN_HELP_TEXT,
-    )
-    npi = forms.CharField(
+    tin = TinField(label="Practitioner's Medicare billing TIN")
+    npi = NpiField(
         label="Practitioner's individual (rendering) NPI",
-        max_length=20,
         help_text="Not the group NPI. " + validators.NPI_HELP_TEXT,
     )
-    ptan = forms.CharField(
+    ptan = PtanField(
         label="Practitioner's individual PTAN",
-        max_length=20,
         help_text="Not the group PTAN. " + validators.PTAN_HELP_TEXT,
     )
     official = forms.ModelChoiceField(
@@ -474,21 +417,6 @@ class CallerVerificationForm(ContactFieldsMixin, forms.Form):
             "-'.\u2019",
             "Use letters, spaces, hyphens, apostrophes and periods only.",
             "name_characters",
-        )
-
-    def clean_tin(self):
-        return clean_identifier(
-            self.cleaned_data["tin"], validators.normalize_tin, validators.validate_tin
-        )
-
-    def clean_npi(self):
-        return clean_identifier(
-            self.cleaned_data["npi"], validators.normalize_npi, validators.validate_npi
-        )
-
-    def clean_ptan(self):
-        return clean_identifier(
-            self.cleaned_data["ptan"], validators.normalize_ptan, validators.validate_ptan
         )
 
     def clean(self):
