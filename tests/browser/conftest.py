@@ -72,6 +72,26 @@ def screenshot():
     return _screenshot
 
 
+@pytest.fixture
+def signed_in_page(page, live_server, client, sign_in):
+    """Return a function that signs ``user`` in (second factor included) in ``page``."""
+
+    def _signed_in_page(user):
+        sign_in(client, user)
+        page.context.add_cookies(
+            [
+                {
+                    "name": "sessionid",
+                    "value": client.cookies["sessionid"].value,
+                    "url": live_server.url,
+                }
+            ]
+        )
+        return page
+
+    return _signed_in_page
+
+
 def choose(scope, label):
     """Tick a USWDS checkbox or radio the way a person does: by clicking its label
     (USWDS hides the native input off-screen and draws its own)."""

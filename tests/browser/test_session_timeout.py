@@ -10,15 +10,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_idle_warning_offers_to_stay_signed_in_without_losing_typed_input(
-    page, live_server, settings, sign_in, client, screenshot
+    signed_in_page, settings, screenshot
 ):
     settings.SESSION_IDLE_TIMEOUT = timedelta(seconds=8)
     settings.SESSION_TIMEOUT_WARNING = timedelta(seconds=6)
     person = UserFactory(first_name="Robin")
-    sign_in(client, person)
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
+    page = signed_in_page(person)
 
     page.goto("/profile/edit/")
     page.get_by_label("City").fill("Half-typed City")
