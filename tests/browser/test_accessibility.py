@@ -1,6 +1,7 @@
 """axe-core (from npm) finds no WCAG 2.1 A or AA violation on the portal's pages."""
 
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 from django.core.management import call_command
@@ -36,7 +37,9 @@ def axe_violations(page):
 
 
 def violations(page, path):
-    page.goto(path)
+    response = page.goto(path)
+    # The page itself, not a redirect to sign in or an error page, is what is checked.
+    assert response.ok and urlparse(page.url).path == urlparse(path).path, page.url
     return axe_violations(page)
 
 
