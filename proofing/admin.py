@@ -4,19 +4,10 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 
+from qpp_portal.admin import ReadOnlyAdmin
+
 from . import selectors, services
 from .models import CreditFile, ManualProofingCase, ProofingAttempt
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(CreditFile)

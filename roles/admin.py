@@ -3,18 +3,9 @@ desk pages), which write the history, the audit log and the emails."""
 
 from django.contrib import admin
 
+from qpp_portal.admin import ReadOnlyAdmin
+
 from .models import CallerVerification, Membership, MembershipEvent
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class MembershipEventInline(admin.TabularInline):
