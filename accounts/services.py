@@ -9,7 +9,6 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -19,6 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.models import AuditEvent
 from audit.services import record_event
+from qpp_portal.links import absolute_url
 
 from . import selectors
 from .gateways import get_phone_gateway
@@ -41,11 +41,6 @@ class AccountError(Exception):
 
 class UserIdTaken(AccountError):
     pass
-
-
-def absolute_url(request, name, *args):
-    path = reverse(name, args=args)
-    return request.build_absolute_uri(path) if request is not None else path
 
 
 @transaction.atomic

@@ -5,7 +5,6 @@ import secrets
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.messaging import send_templated_email
@@ -13,6 +12,7 @@ from accounts.models import User
 from accounts.services import complete_identity_verification
 from audit.models import AuditEvent
 from audit.services import record_event
+from qpp_portal.links import absolute_url
 
 from . import documents
 from .backends import get_proofing_backends, load_backend
@@ -29,11 +29,6 @@ class ProofingError(Exception):
 def new_reference():
     """Return a 12-digit reference number (odds of a repeat are about one in 10^12)."""
     return f"{secrets.randbelow(10**12):012d}"
-
-
-def absolute_url(request, name):
-    path = reverse(name)
-    return request.build_absolute_uri(path) if request is not None else path
 
 
 def ensure_credit_file(*, user):

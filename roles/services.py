@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.messaging import send_templated_email
@@ -26,6 +25,7 @@ from audit.services import record_event
 from organizations import selectors as organization_selectors
 from organizations.models import Organization
 from organizations.validators import normalize_identifier, normalize_tin
+from qpp_portal.links import absolute_url
 
 from . import selectors
 from .capabilities import Capability, Role
@@ -122,11 +122,6 @@ def _audit(action, membership, *, request=None, actor=None, **detail):
     )
 
 
-def _link(request, name, **kwargs):
-    path = reverse(name, kwargs=kwargs)
-    return request.build_absolute_uri(path) if request is not None else path
-
-
 def _email_after_commit(*, name, to, context):
     """Send ``templates/roles/emails/<name>_*`` to person ``to`` once the change commits."""
     address = to.email
@@ -143,7 +138,9 @@ def _require_manager(user, organization):
 
 def _notify_security_officials(membership, request):
     """Email every Security Official of the membership's organization a link to decide it."""
-    link = _link(request, "roles:organization_access", organization_id=membership.organization_id)
+    link = absolute_url(
+        request, "roles:organization_access", organization_id=membership.organization_id
+    )
     for official in selectors.security_officials(membership.organization):
         _email_after_commit(
             name="role_requested",
@@ -349,7 +346,9 @@ def validate_first_security_official(*, membership, evidence, request=None):
                 context={
                     "membership": membership,
                     "organization": organization,
-                    "link": _link(request, "roles:organization", organization_id=organization.pk),
+                    "link": absolute_url(
+                        request, "roles:organization", organization_id=organization.pk
+                    ),
                 },
             )
             return ValidationOutcome(membership=membership, granted=True)
@@ -433,7 +432,7 @@ def _decide(*, membership, acting_user, reason, approve, request):
                 "membership": membership,
                 "organization": organization,
                 "reason": reason,
-                "link": _link(request, "roles:manage"),
+                "link": absolute_url(request, "roles:manage"),
             },
         )
     return membership
@@ -537,7 +536,7 @@ def expire_role_requests(*, now=None, user=None, organization=None, request=None
                     "membership": membership,
                     "organization": membership.organization,
                     "days": days,
-                    "link": _link(request, "roles:connect"),
+                    "link": absolute_url(request, "roles:connect"),
                 },
             )
             expired += 1
@@ -699,7 +698,7 @@ def _decide_review(*, membership, help_desk_user, approve, reason, request):
                 "membership": membership,
                 "organization": organization,
                 "reason": reason,
-                "link": _link(request, "roles:manage"),
+                "link": absolute_url(request, "roles:manage"),
             },
         )
     return membership
