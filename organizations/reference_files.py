@@ -107,21 +107,12 @@ class ReferenceSet:
     snapshot: "Snapshot | None" = None
 
 
-# Field order of each kind's tuple, matching the model fields (natural key excluded).
-PRACTICE_FIELDS = [
-    "legal_business_name",
-    "is_virtual_group",
-    "group_npi",
-    "group_ptan",
-    "street_address",
-    "city",
-    "state",
-    "zip_code",
-]
-CLINICIAN_FIELDS = ["first_name", "last_name", "specialty"]
-ENROLMENT_FIELDS = ["ptan"]
-APM_ENTITY_FIELDS = ["legal_business_name", "model_type", "is_single_tin"]
-REGISTRY_FIELDS = ["tin", "legal_business_name", "registry_kind"]
+# Field order of each kind's tuple: its file's columns after the natural key.
+PRACTICE_FIELDS = COLUMNS[PRACTICES][1:]
+CLINICIAN_FIELDS = COLUMNS[CLINICIANS][1:]
+ENROLMENT_FIELDS = COLUMNS[ENROLMENTS][2:]
+APM_ENTITY_FIELDS = COLUMNS[APM_ENTITIES][1:]
+REGISTRY_FIELDS = COLUMNS[REGISTRIES][1:]
 
 
 def read_reference_files(directory):
