@@ -32,7 +32,9 @@ class YearForm(PortalForm):
         self.fields["year"].choices = [(y, str(y)) for y in years]
 
 
-class NpiLookupForm(PortalForm):
+class NpiLookupForm(YearForm):
+    field_order = ["npi", "year"]
+
     npi = forms.CharField(
         label="National Provider Identifier (NPI)",
         max_length=20,
@@ -43,15 +45,9 @@ class NpiLookupForm(PortalForm):
             "null_characters_not_allowed": "Remove the invisible control characters.",
         },
     )
-    year = forms.TypedChoiceField(
-        label="Performance year",
-        coerce=int,
-        error_messages={"invalid_choice": "Choose a performance year from the list."},
-    )
 
-    def __init__(self, *args, years, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [(y, str(y)) for y in years]
         self.fields["npi"].widget.attrs.update(
             {"inputmode": "numeric", "autocomplete": "off", "class": "usa-input--medium"}
         )
