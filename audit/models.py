@@ -61,6 +61,13 @@ class AuditEvent(models.Model):
         EXCEPTION_DENIED = "feedback.exception_denied", "Exception application denied"
         OPT_IN_ELECTED = "feedback.opt_in_elected", "Opt-in election made"
         FEEDBACK_DOWNLOADED = "feedback.downloaded", "Performance feedback downloaded"
+        MEASUREMENT_SET_SAVED = "submissions.set_saved", "Measurement set submitted"
+        MEASUREMENT_SET_DELETED = "submissions.set_deleted", "Measurement set deleted"
+        SUBMISSION_FILE_UPLOADED = "submissions.file_uploaded", "Submission file uploaded"
+        API_TOKEN_CREATED = "submissions.token_created", "API token created"
+        API_TOKEN_ROTATED = "submissions.token_rotated", "API token rotated"
+        API_TOKEN_REVOKED = "submissions.token_revoked", "API token revoked"
+        API_TOKEN_USED = "submissions.token_used", "API token used"
 
     action = models.CharField(max_length=64, choices=Action.choices)
     actor = models.ForeignKey(

@@ -31,6 +31,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_email",
     "axes",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "qpp_portal",
     "audit",
     "accounts",
@@ -38,6 +41,7 @@ INSTALLED_APPS = [
     "organizations",
     "roles",
     "feedback",
+    "submissions",
 ]
 
 MIDDLEWARE = [
