@@ -9,6 +9,8 @@ urlpatterns = [
     path("access/", include("roles.urls")),
     path("feedback/", include("feedback.urls")),
     path("api/eligibility/", include("feedback.api_urls")),
+    path("submissions/", include("submissions.urls")),
+    path("api/submissions/", include("submissions.api.urls")),
     path("admin/", admin.site.urls),
 ]
 
