@@ -81,17 +81,13 @@ def _write_measurements(measurement_set, measurements):
 def _store_set(*, submission, cleaned, submitter, submitted_by, api_token):
     """Create the set, or replace the one of the same category, submission method, program
     and submitter (as CMS's file-upload client merges)."""
-    existing = (
-        MeasurementSet.objects.select_for_update()
-        .filter(
-            submission=submission,
-            category=cleaned["category"],
-            submission_method=cleaned["submissionMethod"],
-            program_name=cleaned["programName"],
-            submitter=submitter,
-        )
-        .first()
-    )
+    key = {
+        "submission": submission,
+        "category": cleaned["category"],
+        "submission_method": cleaned["submissionMethod"],
+        "program_name": cleaned["programName"],
+        "submitter": submitter,
+    }
     fields = {
         "performance_start": cleaned["performanceStart"],
         "performance_end": cleaned["performanceEnd"],
@@ -99,22 +95,21 @@ def _store_set(*, submission, cleaned, submitter, submitted_by, api_token):
         "submitted_by": submitted_by,
         "api_token": api_token,
     }
-    if existing is None:
-        measurement_set = MeasurementSet.objects.create(
-            submission=submission,
-            category=cleaned["category"],
-            submission_method=cleaned["submissionMethod"],
-            program_name=cleaned["programName"],
-            submitter=submitter,
-            **fields,
-        )
-        created = True
-    else:
-        measurement_set = existing
+    measurement_set = MeasurementSet.objects.select_for_update().filter(**key).first()
+    created = measurement_set is None
+    if created:
+        try:
+            with transaction.atomic():
+                measurement_set = MeasurementSet.objects.create(**key, **fields)
+        except IntegrityError:
+            # The same submitter sent the same set twice at once: the other request created
+            # it; replace it like a later send would.
+            measurement_set = MeasurementSet.objects.select_for_update().get(**key)
+            created = False
+    if not created:
         for name, value in fields.items():
             setattr(measurement_set, name, value)
         measurement_set.save(update_fields=[*fields, "updated_at"])
-        created = False
     _write_measurements(measurement_set, cleaned["measurements"])
     return SavedSet(measurement_set=measurement_set, created=created)
 
