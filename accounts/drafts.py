@@ -70,6 +70,11 @@ class RegistrationDraft:
         self.data["ssn"] = _seal(ssn)
         self._save()
 
+    def keep_date_of_birth(self, born):
+        """Keep a valid date of birth from a profile refused for another field."""
+        self.data["date_of_birth"] = _seal(born.isoformat())
+        self._save()
+
     def accept_terms(self, version):
         self.data["terms_accepted_at"] = timezone.now().isoformat()
         self.data["terms_version"] = version

@@ -1,3 +1,4 @@
+import re
 import unicodedata
 from datetime import date
 
@@ -88,6 +89,8 @@ class ContactFieldsMixin(PortalForm):
                 ZIP_CODE_PATTERN,
                 "Enter a ZIP code of 5 digits, or ZIP+4 like 20001-1234.",
                 code="zip_format",
+                # ASCII digits only, as the database's check constraint requires.
+                flags=re.ASCII,
             )
         ],
         widget=forms.TextInput({"autocomplete": "postal-code", "inputmode": "numeric"}),
@@ -149,6 +152,17 @@ class ContactFieldsMixin(PortalForm):
         return value
 
 
+class UnechoedDateInput(forms.DateInput):
+    """A date input that never renders a value back: the date of birth is personal data.
+
+    A valid date in a refused form is kept (sealed) in the registration draft and shown
+    masked; an invalid one is asked for again.
+    """
+
+    def format_value(self, value):
+        return None
+
+
 class ProfileForm(ContactFieldsMixin):
     """Step 1 of registration: who the person is."""
 
@@ -170,7 +184,7 @@ class ProfileForm(ContactFieldsMixin):
         label="Date of birth",
         input_formats=DATE_INPUT_FORMATS,
         help_text="MM/DD/YYYY, for example 04/28/1986.",
-        widget=forms.DateInput(format="%m/%d/%Y", attrs={"autocomplete": "bday"}),
+        widget=UnechoedDateInput(attrs={"autocomplete": "bday"}),
         error_messages={"invalid": "Enter your date of birth as MM/DD/YYYY."},
     )
     email = forms.EmailField(
@@ -203,20 +217,35 @@ class ProfileForm(ContactFieldsMixin):
         self.kept_ssn = False
         if kept_ssn_masked:
             self.show_kept_ssn(kept_ssn_masked)
-        self.kept_date_of_birth = bool(kept_date_of_birth_masked)
+        self.kept_date_of_birth = False
         if kept_date_of_birth_masked:
-            self.fields["date_of_birth"].required = False
-            self.fields[
-                "date_of_birth"
-            ].help_text = f"Already entered: {kept_date_of_birth_masked}. Leave blank to keep it."
+            self.show_kept_date_of_birth(kept_date_of_birth_masked)
+
+    def show_kept_date_of_birth(self, masked):
+        """Say that a date of birth is already kept (shown masked) and may be left blank."""
+        self.kept_date_of_birth = True
+        self.fields["date_of_birth"].required = False
+        self._set_help_text("date_of_birth", f"Already entered: {masked}. Leave blank to keep it.")
+
+    def ask_date_of_birth_again(self):
+        """Explain why a refused date of birth is not shown back."""
+        self._set_help_text(
+            "date_of_birth",
+            "MM/DD/YYYY. For your privacy the date you typed is not shown again: type it again.",
+        )
+
+    def _set_help_text(self, field, text):
+        self.fields[field].help_text = text
+        if self.is_bound:
+            # A bound form may have built its BoundField already, which copied the help text.
+            self[field].help_text = text
 
     def show_kept_ssn(self, masked):
         """Say that an SSN is already kept (shown masked) and may be left blank."""
         self.kept_ssn = True
-        help_text = f"Already entered: {masked}. Leave blank to keep it, or type a new one."
-        self.fields["ssn"].help_text = help_text
-        # A bound form has already built its BoundField, which copied the help text.
-        self["ssn"].help_text = help_text
+        self._set_help_text(
+            "ssn", f"Already entered: {masked}. Leave blank to keep it, or type a new one."
+        )
 
     def clean_date_of_birth(self):
         value = self.cleaned_data["date_of_birth"]
@@ -443,3 +472,14 @@ class EmailChangeForm(PortalForm):
 
 class PhoneChangeForm(PortalForm):
     phone = PhoneNumberField(label="New phone number")
+
+
+class ConfirmPasswordForm(PortalForm):
+    """The password again, before a change to how the person signs in."""
+
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        max_length=128,
+        widget=forms.PasswordInput({"autocomplete": "current-password"}),
+    )

@@ -66,7 +66,9 @@ class AccountSetupMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         user = request.user
-        if not user.is_authenticated or user.is_verified():
+        # A signed-in person whose legal name changed is unverified again mid-session: they
+        # too are kept to proofing, second factor or not.
+        if not user.is_authenticated or (user.is_verified() and user.is_identity_verified):
             return None
         if not getattr(view_func, "login_required", True):
             return None

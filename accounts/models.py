@@ -1,6 +1,7 @@
 import hashlib
 import hmac
 import secrets
+import uuid
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
@@ -14,10 +15,34 @@ from encrypted_fields.fields import EncryptedCharField, EncryptedDateField
 from qpp_portal.geography import USState
 
 
-def keyed_digest(value, purpose):
+def digest_keys():
+    """Return the keys of keyed digests: the current one first, then those being retired.
+
+    ``DIGEST_KEY`` and ``DIGEST_KEY_FALLBACKS`` when set, else ``SECRET_KEY`` and
+    ``SECRET_KEY_FALLBACKS``: either way a key can be rotated, as Django rotates
+    ``SECRET_KEY``, without losing backup codes and SSN lookups made with the old one.
+    """
+    if getattr(settings, "DIGEST_KEY", ""):
+        return [settings.DIGEST_KEY, *getattr(settings, "DIGEST_KEY_FALLBACKS", [])]
+    return [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+
+
+def keyed_digest(value, purpose, key=None):
     """Return an HMAC-SHA256 of ``value``: lookups by a secret without storing it."""
-    key = f"{purpose}:{settings.SECRET_KEY}".encode()
+    key = f"{purpose}:{key or digest_keys()[0]}".encode()
     return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
+
+
+def keyed_digests(value, purpose):
+    """Return ``value``'s digests under every key in use, to look up or compare with."""
+    return [keyed_digest(value, purpose, key) for key in digest_keys()]
+
+
+def digest_matches(value, purpose, digest):
+    """Say whether ``digest`` is ``value``'s digest under any key in use (constant time)."""
+    return any(
+        hmac.compare_digest(candidate, digest) for candidate in keyed_digests(value, purpose)
+    )
 
 
 class UserManager(DjangoUserManager):
@@ -28,7 +53,25 @@ class UserManager(DjangoUserManager):
     def create_user(self, username, email=None, password=None, **extra_fields):
         extra_fields.setdefault("is_staff", False)
         extra_fields.setdefault("is_superuser", False)
+        _terms_defaults(extra_fields)
         return self._create_user(username, email, password, **extra_fields)
+
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        """Create an operator's account from ``manage.py createsuperuser``.
+
+        The operator who runs the command vouches for the person, so the identity counts as
+        verified (a superuser has no SSN or credit file to prove it with); two-factor setup
+        is still required at the first sign-in."""
+        extra_fields.setdefault("identity_status", User.IdentityStatus.VERIFIED)
+        extra_fields.setdefault("identity_verified_at", timezone.now())
+        _terms_defaults(extra_fields)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
+def _terms_defaults(extra_fields):
+    """Accounts created outside registration accept the current terms when created."""
+    extra_fields.setdefault("terms_version", settings.TERMS_VERSION)
+    extra_fields.setdefault("terms_accepted_at", timezone.now())
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -47,6 +90,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         FIRST_CAR = "first_car", "What was the make of your first car?"
         CHILDHOOD_FRIEND = "childhood_friend", "What was the name of your childhood best friend?"
         FAVORITE_TEACHER = "favorite_teacher", "What was the last name of your favorite teacher?"
+
+    class DeactivationReason(models.TextChoices):
+        DORMANT = "dormant", "Not used for too long"
+        HELP_DESK = "help_desk", "Deactivated by the help desk"
 
     username = models.CharField(
         "User ID",
@@ -71,6 +118,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         max_length=20, choices=IdentityStatus.choices, default=IdentityStatus.UNVERIFIED
     )
     identity_verified_at = models.DateTimeField(null=True, blank=True)
+    # The legal name as it was identity-proofed: what the participation records are matched
+    # against (roles.selectors.match_clinician), whatever the profile says later.
+    proofed_first_name = models.CharField(max_length=50, blank=True)
+    proofed_last_name = models.CharField(max_length=50, blank=True)
     terms_version = models.CharField(max_length=20)
     terms_accepted_at = models.DateTimeField()
     challenge_question = models.CharField(max_length=30, choices=ChallengeQuestion.choices)
@@ -83,6 +134,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     codes_locked_until = models.DateTimeField(null=True, blank=True)
 
     is_active = models.BooleanField(default=True)
+    # Why the account was deactivated: only a dormant one comes back with a password reset.
+    deactivation_reason = models.CharField(
+        max_length=20, choices=DeactivationReason.choices, blank=True
+    )
     is_staff = models.BooleanField("staff status", default=False)
     date_joined = models.DateTimeField(default=timezone.now)
 
@@ -122,6 +177,17 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.identity_status == self.IdentityStatus.VERIFIED
 
     @property
+    def legal_name_changed_since_proofing(self):
+        """Whether the profile's name differs from the identity-proofed one (ignoring case and
+        surrounding spaces); False for a person never proofed."""
+        if not (self.proofed_first_name or self.proofed_last_name):
+            return False
+        return not (
+            same_name(self.first_name, self.proofed_first_name)
+            and same_name(self.last_name, self.proofed_last_name)
+        )
+
+    @property
     def ssn_masked(self):
         return f"***-**-{self.ssn[-4:]}" if self.ssn else ""
 
@@ -150,6 +216,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         from django.contrib.auth.hashers import check_password
 
         return check_password(normalize_challenge_answer(answer), self.challenge_answer)
+
+
+def same_name(first, second):
+    """Compare names as the participation records are matched: case and surrounding spaces
+    aside, exactly."""
+    return str(first or "").strip().casefold() == str(second or "").strip().casefold()
 
 
 def mask_email(address):
@@ -247,11 +319,11 @@ class BackupCodeDevice(ThrottlingMixin, Device):
         allowed, _ = self.verify_is_allowed()
         if not allowed:
             return False
-        digest = keyed_digest(normalize_backup_code(token), "backup")
-        used = self.codes.filter(digest=digest, used_at__isnull=True).update(
+        digests = keyed_digests(normalize_backup_code(token), "backup")
+        used = self.codes.filter(digest__in=digests, used_at__isnull=True).update(
             used_at=timezone.now()
         )
-        if used == 1:
+        if used:
             self.throttle_reset()
             return True
         self.throttle_increment()
@@ -318,3 +390,24 @@ class ContactChange(models.Model):
     @property
     def is_expired(self):
         return timezone.now() >= self.expires_at
+
+
+class UserSession(models.Model):
+    """One signed-in session of a person, so they can see and end their other sessions.
+
+    The session itself lives in ``SESSION_ENGINE``; this row only remembers whose it is.
+    Rows whose session has ended are removed when the person's sessions are listed.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="signed_in_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    signed_in_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-signed_in_at", "-id"]
+
+    def __str__(self):
+        return f"Session of {self.user} since {self.signed_in_at:%Y-%m-%d %H:%M}"

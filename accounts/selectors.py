@@ -1,9 +1,13 @@
+import hmac
+from datetime import UTC
+
+from django.conf import settings
 from django.utils import timezone
 from django_otp import devices_for_user
 
 from audit.models import AuditEvent
 
-from .models import BackupCodeDevice, User, mask_email
+from .models import BackupCodeDevice, User, digest_matches, mask_email
 
 
 def setup_stage(user):
@@ -69,20 +73,139 @@ def describe_device(device):
     return device.name
 
 
-def challenge_failures_since_reset_request(user):
-    """Count wrong challenge answers since the person last asked for a reset link.
+def challenge_failures(user):
+    """Count the person's wrong challenge answers that still count against them.
 
-    Counted from the audit log, not the session, so a fresh session or a second click
-    on the same link does not bring back the attempts.
+    Counted per account across every reset link (from the audit log, not the session or
+    the link), within ``RECOVERY_CHALLENGE_WINDOW`` and since their last completed reset,
+    so neither a fresh session nor a new link brings back the attempts.
     """
-    requested = (
-        AuditEvent.objects.filter(subject=user, action=AuditEvent.Action.PASSWORD_RESET_REQUESTED)
+    since = timezone.now() - settings.RECOVERY_CHALLENGE_WINDOW
+    reset = (
+        AuditEvent.objects.filter(subject=user, action=AuditEvent.Action.PASSWORD_RESET)
         .values_list("created_at", flat=True)
         .first()
     )
-    failures = AuditEvent.objects.filter(
-        subject=user, action=AuditEvent.Action.CHALLENGE_ANSWER_FAILED
+    if reset is not None and reset > since:
+        since = reset
+    return AuditEvent.objects.filter(
+        subject=user, action=AuditEvent.Action.CHALLENGE_ANSWER_FAILED, created_at__gte=since
+    ).count()
+
+
+def latest_password_reset_request(user):
+    """Return the id of the latest reset request for ``user`` (None if none).
+
+    For an unsaved stand-in user (an unknown User ID) this runs the same query, for
+    requests of no account, so that both answers take the same work.
+    """
+    return (
+        AuditEvent.objects.filter(
+            subject_id=user.pk, action=AuditEvent.Action.PASSWORD_RESET_REQUESTED
+        )
+        .values_list("pk", flat=True)
+        .first()
     )
-    if requested is not None:
-        failures = failures.filter(created_at__gte=requested)
-    return failures.count()
+
+
+def match_caller_account(details):
+    """Find the account of a caller who gave ``details`` (``email`` and what
+    ``identity_mismatches`` reads) and return ``(user, mismatches)``: of the accounts with
+    that email address, the one that matches best. ``(None, {"email": "no_account"})`` if
+    no account has the address."""
+    candidates = list(User.objects.filter(email__iexact=details.get("email", "").strip()))
+    if not candidates:
+        return None, {"email": "no_account"}
+    scored = [(identity_mismatches(user, details), user) for user in candidates]
+    mismatches, user = min(scored, key=lambda pair: (len(pair[0]), pair[1].pk))
+    return user, mismatches
+
+
+def session_store(session_key):
+    """Return the ``SESSION_ENGINE`` store of one session, whatever the engine."""
+    from importlib import import_module
+
+    return import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+
+
+def signed_in_sessions(user):
+    """Return ``user``'s live sessions, newest first, each with its ``last_seen`` time.
+
+    Rows whose session has ended (signed out, expired, flushed) are removed on the way.
+    """
+    from datetime import datetime
+
+    from .middleware import LAST_ACTIVITY_KEY
+    from .models import UserSession
+
+    live = []
+    for row in UserSession.objects.filter(user=user):
+        data = session_store(row.session_key).load()
+        if str(data.get("_auth_user_id")) != str(user.pk):
+            row.delete()
+            continue
+        seen = data.get(LAST_ACTIVITY_KEY)
+        row.last_seen = datetime.fromtimestamp(seen, tz=UTC) if seen else None
+        live.append(row)
+    return live
+
+
+# --- For the help desk ---------------------------------------------------------------------
+
+
+def sign_in_lockouts(user, now=None):
+    """Return django-axes' failed sign-in records for ``user``'s ID, newest first, each with
+    ``is_locked`` set (AXES_FAILURE_LIMIT failures within AXES_COOLOFF_TIME)."""
+    from axes.models import AccessAttempt
+
+    now = now or timezone.now()
+    attempts = list(
+        AccessAttempt.objects.filter(username__iexact=user.username).order_by("-attempt_time")
+    )
+    for attempt in attempts:
+        attempt.is_locked = (
+            attempt.failures_since_start >= settings.AXES_FAILURE_LIMIT
+            and attempt.attempt_time > now - settings.AXES_COOLOFF_TIME
+        )
+    return attempts
+
+
+def last_sign_in(user):
+    """Return the newest successful sign-in event of ``user`` (it records the address), or None."""
+    return (
+        AuditEvent.objects.filter(subject=user, action=AuditEvent.Action.SIGN_IN_SUCCEEDED)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def _same_text(typed, stored):
+    return " ".join(str(typed).split()).casefold() == " ".join(str(stored).split()).casefold()
+
+
+def identity_mismatches(user, details):
+    """Compare what a caller says about themselves with ``user``'s account.
+
+    ``details`` may hold ``first_name``, ``last_name``, ``email``, ``phone`` (E.164),
+    ``date_of_birth`` (a date), ``street_address``, ``zip_code`` and ``ssn`` (the last 4
+    digits, or all 9, checked against the keyed digest). Return ``{field: code}`` for each
+    detail given that does not match (an SSN for an account without one never matches)."""
+    mismatches = {}
+    for field in ("first_name", "last_name", "email", "street_address"):
+        if field in details and not _same_text(details[field], getattr(user, field)):
+            mismatches[field] = f"{field}_mismatch"
+    if "phone" in details and details["phone"] != user.phone:
+        mismatches["phone"] = "phone_mismatch"
+    if "zip_code" in details and details["zip_code"][:5] != (user.zip_code or "")[:5]:
+        mismatches["zip_code"] = "zip_code_mismatch"
+    if "date_of_birth" in details and details["date_of_birth"] != user.date_of_birth:
+        mismatches["date_of_birth"] = "date_of_birth_mismatch"
+    if "ssn" in details:
+        ssn = "".join(ch for ch in str(details["ssn"]) if ch.isdigit())
+        if len(ssn) == 9:
+            matches = bool(user.ssn_digest) and digest_matches(ssn, "ssn", user.ssn_digest)
+        else:
+            matches = bool(user.ssn) and len(ssn) == 4 and hmac.compare_digest(ssn, user.ssn[-4:])
+        if not matches:
+            mismatches["ssn"] = "ssn_mismatch"
+    return mismatches

@@ -5,13 +5,13 @@ from datetime import timedelta
 
 from axes.utils import reset as reset_sign_in_failures
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django_otp import devices_for_user
 from django_otp import login as otp_login
 from django_otp.plugins.otp_email.models import EmailDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -20,17 +20,25 @@ from audit.models import AuditEvent
 from audit.services import record_event
 from qpp_portal.links import absolute_url
 
-from . import selectors
-from .gateways import get_phone_gateway
-from .messaging import render_phone_message, send_templated_email
+from . import selectors, throttles
+from .messaging import (
+    deliver_email,
+    deliver_text,
+    render_phone_message,
+    render_templated_email,
+    send_templated_email,
+)
 from .models import (
     BackupCodeDevice,
     ContactChange,
     PasswordHistory,
     PhoneDevice,
     User,
+    UserSession,
+    digest_matches,
     keyed_digest,
 )
+from .tokens import password_reset_token_generator
 
 EMAIL_CONFIRMATION_SALT = "accounts.email-confirmation"
 
@@ -98,29 +106,44 @@ def complete_identity_verification(*, user, method, request=None):
             return locked
         locked.identity_status = User.IdentityStatus.VERIFIED
         locked.identity_verified_at = timezone.now()
-        locked.save(update_fields=["identity_status", "identity_verified_at"])
+        # The name just proofed is the one matched against the participation records later.
+        locked.proofed_first_name = locked.first_name
+        locked.proofed_last_name = locked.last_name
+        locked.save(
+            update_fields=[
+                "identity_status",
+                "identity_verified_at",
+                "proofed_first_name",
+                "proofed_last_name",
+            ]
+        )
         record_event(
             action=AuditEvent.Action.IDENTITY_VERIFIED,
             request=request,
             subject=locked,
             method=method,
         )
-        token = signing.dumps(
-            {"user": locked.pk, "email": locked.email}, salt=EMAIL_CONFIRMATION_SALT
-        )
-        confirm_url = absolute_url(request, "accounts:confirm_email", token)
-        sign_in_url = absolute_url(request, "accounts:sign_in")
-        transaction.on_commit(
-            lambda: send_templated_email(
-                app="accounts",
-                name="account_created",
-                to=locked.email,
-                context={"user": locked, "confirm_url": confirm_url, "sign_in_url": sign_in_url},
-            )
-        )
+        _email_account_confirmation(locked, request)
     user.identity_status = locked.identity_status
     user.identity_verified_at = locked.identity_verified_at
+    user.proofed_first_name = locked.proofed_first_name
+    user.proofed_last_name = locked.proofed_last_name
     return locked
+
+
+def _email_account_confirmation(user, request):
+    """Email ``user`` the account confirmation with a link proving they control the address."""
+    token = signing.dumps({"user": user.pk, "email": user.email}, salt=EMAIL_CONFIRMATION_SALT)
+    confirm_url = absolute_url(request, "accounts:confirm_email", token)
+    sign_in_url = absolute_url(request, "accounts:sign_in")
+    transaction.on_commit(
+        lambda: send_templated_email(
+            app="accounts",
+            name="account_created",
+            to=user.email,
+            context={"user": user, "confirm_url": confirm_url, "sign_in_url": sign_in_url},
+        )
+    )
 
 
 def confirm_email(*, token, request=None):
@@ -145,16 +168,23 @@ def confirm_email(*, token, request=None):
 
 
 def set_password(*, user, password, request=None, action=AuditEvent.Action.PASSWORD_CHANGED):
-    """Set a new (already validated) password, remember it, and reactivate a dormant account."""
+    """Set a new (already validated) password, remember it, and reactivate a dormant account.
+
+    Only an account deactivated for dormancy comes back; one deactivated for another
+    reason (by the help desk) stays inactive.
+    """
     with transaction.atomic():
         user.set_password(password)
         fields = ["password"]
-        reactivated = not user.is_active
+        reactivated = (
+            not user.is_active and user.deactivation_reason == User.DeactivationReason.DORMANT
+        )
         if reactivated:
             user.is_active = True
+            user.deactivation_reason = ""
             # A fresh start for the dormancy clock, so the account is not deactivated again at once.
             user.last_login = timezone.now()
-            fields += ["is_active", "last_login"]
+            fields += ["is_active", "deactivation_reason", "last_login"]
         user.save(update_fields=fields)
         PasswordHistory.objects.create(user=user, password=user.password)
         if action == AuditEvent.Action.PASSWORD_RESET:
@@ -186,7 +216,8 @@ def deactivate_account_if_dormant(*, user, request=None):
     if not user.is_active or not is_dormant(user):
         return False
     user.is_active = False
-    user.save(update_fields=["is_active"])
+    user.deactivation_reason = User.DeactivationReason.DORMANT
+    user.save(update_fields=["is_active", "deactivation_reason"])
     record_event(
         action=AuditEvent.Action.ACCOUNT_DEACTIVATED,
         request=request,
@@ -207,7 +238,8 @@ def deactivate_dormant_accounts(*, now=None):
     count = 0
     for user in dormant.iterator():
         user.is_active = False
-        user.save(update_fields=["is_active"])
+        user.deactivation_reason = User.DeactivationReason.DORMANT
+        user.save(update_fields=["is_active", "deactivation_reason"])
         record_event(
             action=AuditEvent.Action.ACCOUNT_DEACTIVATED,
             actor=None,
@@ -253,20 +285,50 @@ def confirm_device(*, user, device, request=None):
             actor=user,
             device=selectors.describe_device(device),
         )
+        others = [
+            d
+            for d in selectors.two_factor_devices(user)
+            if d.persistent_id != device.persistent_id
+        ]
+        if others:
+            # Not the first device (at registration nothing was there to protect yet).
+            notify_security_change(
+                user=user,
+                change=f"A two-factor device was added: {selectors.describe_device(device)}.",
+            )
         if selectors.backup_code_device(user) is None:
-            return generate_backup_codes(user=user, request=request)
+            return generate_backup_codes(user=user, request=request, notify=False)
     return None
 
 
-def generate_backup_codes(*, user, request=None):
-    """Replace the person's backup codes; return the new ones, to be shown once."""
+def generate_backup_codes(*, user, request=None, notify=True):
+    """Replace the person's backup codes; return the new ones, to be shown once. Email the
+    person unless ``notify`` is false (their first codes, at registration)."""
     with transaction.atomic():
         device, _ = BackupCodeDevice.objects.get_or_create(
             user=user, defaults={"name": "Backup codes", "confirmed": True}
         )
         codes = device.generate_codes()
         record_event(action=AuditEvent.Action.BACKUP_CODES_GENERATED, request=request, actor=user)
+        if notify:
+            notify_security_change(
+                user=user, change="New backup codes were made; the old ones no longer work."
+            )
     return codes
+
+
+def notify_security_change(*, user, change, to=None):
+    """Email the person (at ``to``, else their address) that ``change`` was made to how they
+    sign in, once the transaction commits, so that a change they did not make is noticed."""
+    address = to or user.email
+    transaction.on_commit(
+        lambda: send_templated_email(
+            app="accounts",
+            name="security_change",
+            to=address,
+            context={"user": user, "change": change},
+        )
+    )
 
 
 def remove_device(*, user, device, request=None):
@@ -290,6 +352,9 @@ def remove_device(*, user, device, request=None):
             actor=user,
             device=description,
         )
+        notify_security_change(
+            user=user, change=f"A two-factor device was removed: {description}."
+        )
 
 
 def set_default_device(*, user, device, request=None):
@@ -303,6 +368,12 @@ def set_default_device(*, user, device, request=None):
     )
 
 
+TOO_MANY_CODES = (
+    "We have sent too many codes for now. Wait a while before asking for another one, or "
+    "use another device or a backup code."
+)
+
+
 def send_code(*, device):
     """Send a code through a side-channel device; raise AccountError while resending is throttled."""
     allowed, detail = device.generate_is_allowed()
@@ -310,7 +381,27 @@ def send_code(*, device):
         raise AccountError(
             "A code was sent a moment ago. Wait a minute before asking for another one."
         )
+    destination = getattr(device, "number", "") or getattr(device, "email", "") or ""
+    if not throttles.allow_code_send(user=device.user, destination=destination or "?"):
+        raise AccountError(TOO_MANY_CODES)
     device.generate_challenge()
+
+
+def lock_device(device):
+    """Return ``device`` read again with its row locked; call inside a transaction."""
+    return type(device).objects.select_for_update().get(pk=device.pk)
+
+
+def verify_setup_code(*, device, code):
+    """Check the code that proves a device being set up, using it once (row locked as in
+    ``verify_code``); return whether it was right."""
+    with transaction.atomic():
+        locked = lock_device(device)
+        verified = locked.verify_token(code)
+    if verified:
+        # The caller confirms and saves ``device`` next: give it the state just saved.
+        device.refresh_from_db()
+    return verified
 
 
 def verify_code(*, request, user, device, code, sign_in=True):
@@ -323,11 +414,18 @@ def verify_code(*, request, user, device, code, sign_in=True):
         raise AccountError(
             "Too many wrong codes. Code entry is locked for now; try again later or call the help desk."
         )
-    allowed, _ = device.verify_is_allowed()
-    if not allowed:
-        raise AccountError("Too many wrong codes in a row. Wait a little before trying again.")
-    # Each device throttles itself on failure (django-otp's ThrottlingMixin).
-    if device.verify_token(code):
+    with transaction.atomic():
+        # The device row is locked while the code is checked, so of several simultaneous
+        # posts of one code only the first is accepted: the next waits, then reads the
+        # device as the first left it (TOTP's last time step, the spent text or email code,
+        # the used backup code).
+        device = lock_device(device)
+        allowed, _ = device.verify_is_allowed()
+        if not allowed:
+            raise AccountError("Too many wrong codes in a row. Wait a little before trying again.")
+        # Each device throttles itself on failure (django-otp's ThrottlingMixin).
+        verified = device.verify_token(code)
+    if verified:
         if user.code_failures:
             user.code_failures = 0
             user.codes_locked_until = None
@@ -337,6 +435,7 @@ def verify_code(*, request, user, device, code, sign_in=True):
         record_event(action=AuditEvent.Action.CODE_VERIFIED, request=request, actor=user)
         if sign_in:
             otp_login(request, device)
+            cycle_session_key(request=request, user=user)
         return True
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
@@ -362,49 +461,67 @@ def verify_code(*, request, user, device, code, sign_in=True):
 
 
 def send_user_id_reminder(*, email, request=None):
-    """Email the User IDs registered to ``email``; do nothing visible if there are none."""
+    """Email the User IDs registered to ``email``; do nothing visible if there are none.
+
+    For an unknown address the same queries run and the same email is rendered (not
+    sent), so the answer takes the same work whatever the address.
+    """
     users = list(User.objects.filter(email__iexact=email.strip()))
-    for user in users:
+    for user in users or [None]:
         record_event(
             action=AuditEvent.Action.USER_ID_REMINDER_SENT,
             request=request,
             actor=None,
             subject=user,
+            matched=user is not None,
         )
+    sign_in_url = absolute_url(request, "accounts:sign_in")
+    message = render_templated_email(
+        app="accounts",
+        name="user_id_reminder",
+        to=users[0].email if users else "nobody@invalid",
+        context={"users": users or [stand_in_user()], "sign_in_url": sign_in_url},
+    )
     if users:
-        sign_in_url = absolute_url(request, "accounts:sign_in")
         transaction.on_commit(
-            lambda: send_templated_email(
-                app="accounts",
-                name="user_id_reminder",
-                to=users[0].email,
-                context={"users": users, "sign_in_url": sign_in_url},
-            )
+            lambda: deliver_email(message, what="accounts/user_id_reminder", user=users[0])
         )
 
 
 def request_password_reset(*, username, request=None):
-    """Email a reset link to the owner of ``username``; do nothing visible if there is none."""
+    """Email a reset link to the owner of ``username``; do nothing visible if there is none.
+
+    A new link makes the older ones invalid (``tokens.PasswordResetLinkTokenGenerator``).
+    For an unknown User ID the same queries run and the same email is rendered (not
+    sent), so the answer takes the same work whatever the User ID.
+    """
     user = User.objects.filter(username__iexact=username.strip()).first()
-    if user is None:
-        return
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
-    reset_url = absolute_url(request, "accounts:password_reset", uid, token)
     record_event(
         action=AuditEvent.Action.PASSWORD_RESET_REQUESTED,
         request=request,
         actor=None,
         subject=user,
+        matched=user is not None,
     )
-    transaction.on_commit(
-        lambda: send_templated_email(
-            app="accounts",
-            name="password_reset",
-            to=user.email,
-            context={"user": user, "reset_url": reset_url},
+    target = user or stand_in_user()
+    uid = urlsafe_base64_encode(force_bytes(target.pk or 0))
+    token = password_reset_token_generator.make_token(target)
+    reset_url = absolute_url(request, "accounts:password_reset", uid, token)
+    message = render_templated_email(
+        app="accounts",
+        name="password_reset",
+        to=target.email or "nobody@invalid",
+        context={"user": target, "reset_url": reset_url},
+    )
+    if user is not None:
+        transaction.on_commit(
+            lambda: deliver_email(message, what="accounts/password_reset", user=user)
         )
-    )
+
+
+def stand_in_user():
+    """An unsaved account used to do an unknown person's share of the work."""
+    return User(username="", first_name="", last_name="", email="")
 
 
 # Profile
@@ -421,19 +538,52 @@ PROFILE_FIELDS = [
 
 
 def update_profile(*, user, data, request=None):
+    """Save the changed name and address fields and return their names.
+
+    A verified person whose legal name changes away from the identity-proofed one must
+    verify their identity again (by documents: ``proofing.selectors.manual_proofing_reason``)
+    before the portal trusts it, so their status goes back to unverified; Clinician roles
+    whose clinician's name no longer matches end (roles.services). Both are audited, and the
+    person is emailed.
+    """
     changed = [field for field in PROFILE_FIELDS if getattr(user, field) != data[field]]
     for field in changed:
         setattr(user, field, data[field])
-    if changed:
-        user.save(update_fields=changed)
+    if not changed:
+        return changed
+    renamed = user.is_identity_verified and user.legal_name_changed_since_proofing
+    with transaction.atomic():
+        fields = list(changed)
+        if renamed:
+            user.identity_status = User.IdentityStatus.UNVERIFIED
+            fields.append("identity_status")
+        user.save(update_fields=fields)
         record_event(
             action=AuditEvent.Action.PROFILE_UPDATED, request=request, actor=user, fields=changed
         )
+        if renamed:
+            from roles.services import end_clinician_roles_not_matching
+
+            record_event(action=AuditEvent.Action.REPROOFING_REQUIRED, request=request, actor=user)
+            ended = end_clinician_roles_not_matching(user=user, request=request)
+            transaction.on_commit(
+                lambda: send_templated_email(
+                    app="accounts",
+                    name="legal_name_changed",
+                    to=user.email,
+                    context={"user": user, "ended_count": len(ended)},
+                )
+            )
     return changed
 
 
 def start_contact_change(*, user, channel, new_value):
-    """Send a code to a new email address or phone; the change waits for that code."""
+    """Send a code to a new email address or phone; the change waits for that code.
+
+    Raise AccountError if too many codes were sent for the person or to that address or
+    number lately (``throttles.allow_code_send``)."""
+    if not throttles.allow_code_send(user=user, destination=new_value):
+        raise AccountError(TOO_MANY_CODES)
     code = f"{secrets.randbelow(10**6):06d}"
     ContactChange.objects.update_or_create(
         user=user,
@@ -456,7 +606,11 @@ def start_contact_change(*, user, channel, new_value):
         )
     else:
         body = render_phone_message("confirm_new_phone", {"code": code})
-        transaction.on_commit(lambda: get_phone_gateway().send_text(to=new_value, message=body))
+        transaction.on_commit(
+            lambda: deliver_text(
+                to=new_value, message=body, what="accounts/confirm_new_phone", user=user
+            )
+        )
 
 
 MAX_CONTACT_CHANGE_ATTEMPTS = 5
@@ -475,7 +629,7 @@ def confirm_contact_change(*, user, channel, code, request=None):
             if change is not None:
                 change.delete()
             refusal = "This code has expired. Start the change again to get a new code."
-        elif keyed_digest(code, f"contact-change:{user.pk}") != change.code_digest:
+        elif not digest_matches(code, f"contact-change:{user.pk}", change.code_digest):
             change.attempts += 1
             change.save(update_fields=["attempts"])
             refusal = "That code is not correct. Check it and try again."
@@ -502,9 +656,236 @@ def _apply_contact_change(*, user, change, request):
     change.delete()
     record_event(action=action, request=request, actor=user)
     if channel == ContactChange.Channel.EMAIL:
-        # Tell the old address, in case someone else made the change.
+        # Tell the new address and, in case someone else made the change, the old one.
+        notify_security_change(user=user, change="The email address of your account was changed.")
         transaction.on_commit(
             lambda: send_templated_email(
                 app="accounts", name="email_changed", to=old_email, context={"user": user}
             )
         )
+    else:
+        notify_security_change(user=user, change="The phone number of your account was changed.")
+
+
+# Help desk: changes made for a caller whose identity the help desk verified. Each takes the
+# help-desk person, the reason and the id of the caller-verification record (helpdesk app),
+# refuses without them, and audits who did it, why and on which verification.
+
+HELP_DESK_PERMISSION = "accounts.help_desk"
+
+
+def _require_help_desk_call(help_desk_user, reason, verification_id):
+    from django.core.exceptions import PermissionDenied
+
+    if not (help_desk_user and help_desk_user.has_perm(HELP_DESK_PERMISSION)):
+        raise PermissionDenied("Only the help desk may do this.")
+    if not verification_id:
+        raise AccountError("Verify the caller's identity first.")
+    reason = " ".join(str(reason or "").split())
+    if not reason:
+        raise AccountError("Give the reason for this change.")
+    return reason
+
+
+def _audit_help_desk(action, *, user, help_desk_user, reason, verification_id, request, **detail):
+    record_event(
+        action=action,
+        request=request,
+        actor=help_desk_user,
+        subject=user,
+        reason=reason,
+        verification=verification_id,
+        **detail,
+    )
+
+
+def unlock_sign_in(*, user, help_desk_user, reason, verification_id, request=None):
+    """Clear django-axes' failed sign-ins for ``user``'s ID (every address); return how
+    many records went. Raise AccountError if nothing is recorded against it."""
+    reason = _require_help_desk_call(help_desk_user, reason, verification_id)
+    if not selectors.sign_in_lockouts(user):
+        raise AccountError("There are no failed sign-ins to clear for this User ID.")
+    with transaction.atomic():
+        cleared = reset_sign_in_failures(username=user.username.lower())
+        _audit_help_desk(
+            AuditEvent.Action.SIGN_IN_UNLOCKED,
+            user=user,
+            help_desk_user=help_desk_user,
+            reason=reason,
+            verification_id=verification_id,
+            request=request,
+            records=cleared,
+        )
+    return cleared
+
+
+def unlock_codes(*, user, help_desk_user, reason, verification_id, request=None):
+    """End ``user``'s code lockout: the account's count of wrong codes and each device's
+    throttle. Raise AccountError if codes are not locked."""
+    reason = _require_help_desk_call(help_desk_user, reason, verification_id)
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        throttled = [
+            device
+            for device in devices_for_user(locked, confirmed=None)
+            if getattr(device, "throttling_failure_count", 0)
+        ]
+        if not (selectors.codes_locked(locked) or locked.code_failures or throttled):
+            raise AccountError("Code entry is not locked for this person.")
+        locked.code_failures = 0
+        locked.codes_locked_until = None
+        locked.save(update_fields=["code_failures", "codes_locked_until"])
+        for device in throttled:
+            device.throttle_reset()
+        _audit_help_desk(
+            AuditEvent.Action.CODES_UNLOCKED,
+            user=locked,
+            help_desk_user=help_desk_user,
+            reason=reason,
+            verification_id=verification_id,
+            request=request,
+        )
+    user.code_failures, user.codes_locked_until = 0, None
+    return locked
+
+
+def reset_two_factor(*, user, help_desk_user, reason, verification_id, request=None):
+    """Remove every two-factor device and the backup codes of ``user``, who lost their
+    second factor; at the next sign-in AccountSetupMiddleware sends them to set up a new
+    one. Email them, in case it was not them who called. Return the devices removed (as
+    described to their owner). Raise AccountError if they have none."""
+    reason = _require_help_desk_call(help_desk_user, reason, verification_id)
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        devices = list(devices_for_user(locked, confirmed=None))
+        if not devices:
+            raise AccountError("This person has no two-factor devices to reset.")
+        removed = [selectors.describe_device(d) for d in devices if d.confirmed]
+        for device in devices:
+            device.delete()
+        locked.default_device = ""
+        locked.save(update_fields=["default_device"])
+        _audit_help_desk(
+            AuditEvent.Action.TWO_FACTOR_RESET,
+            user=locked,
+            help_desk_user=help_desk_user,
+            reason=reason,
+            verification_id=verification_id,
+            request=request,
+            devices=removed,
+        )
+        transaction.on_commit(
+            lambda: send_templated_email(
+                app="accounts", name="two_factor_reset", to=locked.email, context={"user": locked}
+            )
+        )
+    user.default_device = ""
+    return removed
+
+
+def reactivate_account(*, user, help_desk_user, reason, verification_id, request=None):
+    """Reactivate a deactivated account (dormant, or deactivated by the help desk) and
+    restart its dormancy clock. Raise AccountError if it is active."""
+    reason = _require_help_desk_call(help_desk_user, reason, verification_id)
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if locked.is_active:
+            raise AccountError("This account is active already.")
+        was = locked.deactivation_reason
+        locked.is_active = True
+        locked.deactivation_reason = ""
+        # A fresh start for the dormancy clock, so the next sign-in does not deactivate it.
+        locked.last_login = timezone.now()
+        locked.save(update_fields=["is_active", "deactivation_reason", "last_login"])
+        _audit_help_desk(
+            AuditEvent.Action.ACCOUNT_REACTIVATED,
+            user=locked,
+            help_desk_user=help_desk_user,
+            reason=reason,
+            verification_id=verification_id,
+            request=request,
+            deactivated_because=was,
+        )
+    user.is_active, user.deactivation_reason, user.last_login = True, "", locked.last_login
+    return locked
+
+
+def resend_account_confirmation(*, user, help_desk_user, reason, verification_id, request=None):
+    """Email ``user`` the account confirmation again, with a fresh link. Raise AccountError
+    if the address is confirmed already or the identity is not verified yet (the email is
+    sent when proofing passes)."""
+    reason = _require_help_desk_call(help_desk_user, reason, verification_id)
+    if not user.is_identity_verified:
+        raise AccountError(
+            "The identity is not verified yet; the confirmation is sent when it is."
+        )
+    if user.email_confirmed_at:
+        raise AccountError("This person's email address is confirmed already.")
+    with transaction.atomic():
+        _email_account_confirmation(user, request)
+        _audit_help_desk(
+            AuditEvent.Action.CONFIRMATION_RESENT,
+            user=user,
+            help_desk_user=help_desk_user,
+            reason=reason,
+            verification_id=verification_id,
+            request=request,
+        )
+
+
+# Signed-in sessions
+
+
+def cycle_session_key(*, request, user):
+    """Give the session a new key now that the second factor is proven (session fixation).
+
+    The row that lets the person see this session follows it to the new key.
+    """
+    old_key = request.session.session_key
+    request.session.cycle_key()
+    remember_session(request=request, user=user, replaces=old_key)
+
+
+def remember_session(*, request, user, replaces=None):
+    """Record the request's session as one of ``user``'s, replacing the row of ``replaces``."""
+    from audit.services import client_address
+
+    if request.session.session_key is None:
+        request.session.save()
+    key = request.session.session_key
+    if replaces and UserSession.objects.filter(session_key=replaces, user=user).update(
+        session_key=key
+    ):
+        return
+    UserSession.objects.update_or_create(
+        session_key=key,
+        defaults={
+            "user": user,
+            "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300],
+            "ip_address": client_address(request),
+            "signed_in_at": timezone.now(),
+        },
+    )
+
+
+def forget_session(*, request):
+    """Drop the row of the request's session as it signs out."""
+    if request.session.session_key:
+        UserSession.objects.filter(session_key=request.session.session_key).delete()
+
+
+def end_other_session(*, request, user, public_id):
+    """End one of ``user``'s other sessions; raise AccountError if it is not theirs or is this one."""
+    row = UserSession.objects.filter(user=user, public_id=public_id).first()
+    if row is None:
+        raise AccountError("That session has already ended.")
+    if row.session_key == request.session.session_key:
+        raise AccountError("This is the session you are using. Sign out to end it.")
+    selectors.session_store(row.session_key).delete(row.session_key)
+    row.delete()
+    record_event(
+        action=AuditEvent.Action.SESSION_ENDED,
+        request=request,
+        actor=user,
+        user_agent=row.user_agent[:100],
+    )

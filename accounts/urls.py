@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .models import ContactChange
-from .views import profile, recovery, registration, signin, two_factor
+from .views import profile, reauthentication, recovery, registration, sessions, signin, two_factor
 
 app_name = "accounts"
 
@@ -43,7 +43,10 @@ urlpatterns = [
     path("profile/", profile.profile, name="profile"),
     path("profile/edit/", profile.edit_profile, name="edit_profile"),
     path("profile/password/", profile.change_password, name="change_password"),
+    path("profile/confirm-its-you/", reauthentication.confirm_identity, name="confirm_identity"),
     path("profile/activity/", profile.activity, name="activity"),
+    path("profile/sessions/", sessions.sessions, name="sessions"),
+    path("profile/sessions/end/", sessions.end_session, name="end_session"),
 ]
 urlpatterns += [
     path(

@@ -137,7 +137,9 @@ class PasswordHistoryValidator:
 
 def validate_ssn(value):
     """Check a nine-digit SSN's shape: no 000, 666 or 9xx area, no 00 group, no 0000 serial."""
-    if not re.fullmatch(r"\d{9}", value):
+    # [0-9], not \d: \d also matches other scripts' digits (Arabic-Indic, Devanagari, ...),
+    # which would slip past the area, group and serial rules below.
+    if not re.fullmatch(r"[0-9]{9}", value):
         raise ValidationError(
             "Enter a Social Security Number of 9 digits, like 123-45-6789.", code="ssn_format"
         )

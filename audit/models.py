@@ -32,7 +32,19 @@ class AuditEvent(models.Model):
         EMAIL_CONFIRMED = "account.email_confirmed", "Email address confirmed"
         ACCOUNT_DEACTIVATED = "account.deactivated", "Account deactivated"
         ACCOUNT_REACTIVATED = "account.reactivated", "Account reactivated"
+        SESSION_ENDED = "account.session_ended", "Another session ended"
+        MESSAGE_DELIVERY_FAILED = "message.delivery_failed", "Email or text could not be sent"
+        REAUTHENTICATED = "account.reauthenticated", "Password confirmed for a security change"
+        REAUTHENTICATION_FAILED = (
+            "account.reauthentication_failed",
+            "Wrong password to confirm a change",
+        )
+        SIGN_IN_THROTTLED = "account.sign_in_throttled", "Sign-ins from one address slowed down"
         IDENTITY_VERIFIED = "proofing.identity_verified", "Identity verified"
+        REPROOFING_REQUIRED = (
+            "proofing.reproofing_required",
+            "Legal name changed: identity to verify again",
+        )
         PROOFING_STARTED = "proofing.started", "Identity proofing started"
         PROOFING_FAILED = "proofing.failed", "Identity proofing failed"
         PROOFING_REFERENCE_CLEARED = "proofing.reference_cleared", "Proofing reference cleared"
@@ -50,11 +62,21 @@ class AuditEvent(models.Model):
         ROLE_EXPIRED = "roles.expired", "Role request expired"
         ROLE_REVOKED = "roles.revoked", "Role revoked"
         CLINICIAN_CONNECTED = "roles.clinician_connected", "Connected as a clinician"
+        CLINICIAN_ROLE_ENDED = (
+            "roles.clinician_ended",
+            "Clinician role ended: name no longer matches",
+        )
         SECURITY_OFFICIALS_LOOKED_UP = "roles.officials_looked_up", "Security Officials looked up"
         CALLER_VERIFIED = "roles.caller_verified", "Help desk caller verified"
         SECURITY_OFFICIAL_VACATED = "roles.official_vacated", "Security Official vacated"
         REVIEW_APPROVED = "roles.review_approved", "Failed validation approved by help desk"
         REVIEW_REJECTED = "roles.review_rejected", "Failed validation rejected by help desk"
+        HELP_DESK_CALLER_CHECKED = "helpdesk.caller_checked", "Help desk verified a caller"
+        SIGN_IN_UNLOCKED = "account.sign_in_unlocked", "Sign-in lockout cleared by help desk"
+        CODES_UNLOCKED = "account.codes_unlocked", "Code lockout cleared by help desk"
+        TWO_FACTOR_RESET = "account.two_factor_reset", "Two-factor devices reset by help desk"
+        CONFIRMATION_RESENT = "account.confirmation_resent", "Confirmation email resent"
+        AUDIT_LOG_EXPORTED = "audit.exported", "Audit log exported"
         EXCEPTION_FILED = "feedback.exception_filed", "Exception application filed"
         EXCEPTION_WITHDRAWN = "feedback.exception_withdrawn", "Exception application withdrawn"
         EXCEPTION_APPROVED = "feedback.exception_approved", "Exception application approved"

@@ -2,10 +2,11 @@ from .models import AuditEvent
 
 
 def client_address(request):
-    """Return the client's address as the server saw it (proxies set REMOTE_ADDR upstream)."""
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+    """Return the client's address (``qpp_portal.network.client_address``: REMOTE_ADDR, or
+    the address the trusted reverse proxies vouch for)."""
+    from qpp_portal.network import client_address as read_client_address
+
+    return read_client_address(request)
 
 
 def record_event(*, action, request=None, actor=None, subject=None, **detail):

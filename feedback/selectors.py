@@ -170,10 +170,17 @@ def get_exception_application(organization, pk):
     return application
 
 
-def applications_awaiting_review():
-    return ExceptionApplication.objects.filter(
+def applications_awaiting_review(user=None):
+    """Return the submitted applications; for ``user``, leave out those they filed or whose
+    organization they hold a role in (somebody else decides those)."""
+    applications = ExceptionApplication.objects.filter(
         status=ExceptionApplication.Status.SUBMITTED
     ).select_related("organization", "clinician", "filed_by")
+    if user is not None:
+        applications = applications.exclude(filed_by=user).exclude(
+            organization__memberships__user=user, organization__memberships__status="active"
+        )
+    return applications
 
 
 def opt_in_candidates(practice, year):

@@ -143,9 +143,22 @@ def withdraw_exception_application(*, application, acting_user, request=None):
     return application
 
 
+def is_party_to_application(user, application):
+    """Answer whether ``user`` filed ``application`` or holds a role in its organization:
+    either way they may not decide it."""
+    from roles.models import Membership
+
+    return application.filed_by_id == user.pk or (
+        Membership.objects.filter(
+            user=user, organization_id=application.organization_id, status=Membership.Status.ACTIVE
+        ).exists()
+    )
+
+
 def decide_exception_application(*, application, approve, acting_user, reason="", request=None):
     """Approve or deny a submitted application (help desk) and email whoever filed it;
-    raise ValidationError if it is no longer awaiting review."""
+    raise ValidationError if it is no longer awaiting review or ``acting_user`` is party to
+    it (``is_party_to_application``)."""
     with transaction.atomic():
         application = (
             # Lock the application row alone: filed_by is a nullable (outer) join.
@@ -156,6 +169,12 @@ def decide_exception_application(*, application, approve, acting_user, reason=""
         if application.status != ExceptionApplication.Status.SUBMITTED:
             raise ValidationError(
                 "This application has already been decided or withdrawn.", code="not_submitted"
+            )
+        if is_party_to_application(acting_user, application):
+            raise ValidationError(
+                "You filed this application or hold a role in its organization, so another "
+                "member of the help desk must decide it.",
+                code="own_case",
             )
         Status = ExceptionApplication.Status
         application.status = Status.APPROVED if approve else Status.DENIED

@@ -328,15 +328,17 @@ def review_list(request):
     return render(
         request,
         "feedback/review_list.html",
-        {"applications": selectors.applications_awaiting_review()},
+        {"applications": selectors.applications_awaiting_review(request.user)},
     )
 
 
 def review(request, pk):
     """Help desk: approve or deny one application."""
     application = selectors.get_application_for_review(request.user, pk)
-    form = ExceptionDecisionForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+    # Nobody decides a case they are party to: the form is not offered (the service refuses).
+    party = services.is_party_to_application(request.user, application)
+    form = None if party else ExceptionDecisionForm(request.POST or None)
+    if request.method == "POST" and form is not None and form.is_valid():
         try:
             services.decide_exception_application(
                 application=application,
@@ -350,7 +352,11 @@ def review(request, pk):
         else:
             messages.success(request, "Decision recorded; the applicant was emailed.")
             return redirect("feedback:review_list")
-    return render(request, "feedback/review.html", {"application": application, "form": form})
+    return render(
+        request,
+        "feedback/review.html",
+        {"application": application, "form": form, "is_party": party},
+    )
 
 
 @requires_capability(Capability.SUBMIT_OPT_IN_ELECTION)

@@ -41,7 +41,8 @@ def generate_credit_file(user):
     ``profile_digest``. It is a simulation, not a secret, so ``random`` is fine here.
     """
     digest = profile_digest(user)
-    rng = random.Random(int(digest, 16))  # noqa: S311 - deterministic simulation, not security
+    # A deterministic simulation of a credit file, not a security value (bandit B311).
+    rng = random.Random(int(digest, 16))  # noqa: S311  # nosec B311
     employers = rng.sample(lists.EMPLOYERS, 2)
     own_street = (user.street_address or "").casefold()
     previous = []

@@ -119,6 +119,11 @@ class ManualProofingCase(models.Model):
         REJECTED = "rejected", "Rejected"
         WITHDRAWN = "withdrawn", "Withdrawn: verified another way"
 
+    class OpenedBecause(models.TextChoices):
+        NO_SSN = "no_ssn", "No Social Security Number given"
+        SSN_IN_USE = "ssn_in_use", "Another account already has this Social Security Number"
+        TOO_MANY_FAILURES = "too_many_failures", "Too many failed question sets"
+
     class PhotoIdType(models.TextChoices):
         DRIVERS_LICENSE = "drivers_license", "Driver's license"
         US_PASSPORT = "us_passport", "U.S. passport"
@@ -129,6 +134,8 @@ class ManualProofingCase(models.Model):
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     photo_id_type = models.CharField(max_length=20, choices=PhotoIdType.choices)
+    # Why the person was sent to manual proofing (proofing.selectors.manual_proofing_reason).
+    opened_because = models.CharField(max_length=20, choices=OpenedBecause.choices, blank=True)
     submitted_at = models.DateTimeField(default=timezone.now, db_index=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(

@@ -7,6 +7,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from accounts.models import User, keyed_digests
+
 from .models import ManualProofingCase, ProofingAttempt, ProofingDocument
 
 HELP_DESK_PERMISSION = "accounts.help_desk"
@@ -31,12 +33,40 @@ def recent_failure_count(user):
 
 
 def manual_proofing_reason(user):
-    """Return why the person must use manual proofing now ("no_ssn", "too_many_failures"), or ""."""
+    """Return why the person must use manual proofing now, or "".
+
+    "no_ssn", "ssn_in_use" (another account already claims this SSN: HARP allows one
+    account per person, so the help desk decides), "too_many_failures" or "name_changed"
+    (the legal name changed after proofing: documents showing the new name, checked by the
+    help desk, prove it; a quiz built from the profile would not).
+    """
+    if user.legal_name_changed_since_proofing:
+        return "name_changed"
     if not user.ssn:
         return "no_ssn"
+    if ssn_in_use_elsewhere(user):
+        return "ssn_in_use"
     if recent_failure_count(user) >= settings.PROOFING_FAILURE_LIMIT:
         return "too_many_failures"
     return ""
+
+
+def ssn_in_use_elsewhere(user):
+    """Say whether another account that is verified, or waiting for review, has this SSN.
+
+    Looked up by the keyed digest under every digest key in use, so a rotated key still
+    finds accounts digested with the old one.
+    """
+    if not user.ssn:
+        return False
+    return (
+        User.objects.filter(
+            ssn_digest__in=keyed_digests(user.ssn, "ssn"),
+            identity_status__in=[User.IdentityStatus.VERIFIED, User.IdentityStatus.MANUAL_REVIEW],
+        )
+        .exclude(pk=user.pk)
+        .exists()
+    )
 
 
 def open_attempt(user):
@@ -73,6 +103,8 @@ def review_queue(user):
     require_reviewer(user)
     return (
         ManualProofingCase.objects.filter(status=ManualProofingCase.Status.PENDING)
+        # A reviewer's own case is decided by someone else.
+        .exclude(user=user)
         .select_related("user")
         .annotate(document_count=Count("documents"))
         .order_by("submitted_at", "id")
@@ -108,9 +140,13 @@ def get_document_for_user(user, public_id):
 def outstanding_references(user, reference=""):
     """Return failed attempts whose reference the bureau has not cleared, oldest first."""
     require_reviewer(user)
-    attempts = ProofingAttempt.objects.filter(
-        status__in=ProofingAttempt.FAILED_STATUSES, reference_used_at__isnull=True
-    ).select_related("user", "reference_cleared_by")
+    attempts = (
+        ProofingAttempt.objects.filter(
+            status__in=ProofingAttempt.FAILED_STATUSES, reference_used_at__isnull=True
+        )
+        .exclude(user=user)
+        .select_related("user", "reference_cleared_by")
+    )
     if reference:
         return attempts.filter(reference=reference)
     return attempts.filter(reference_cleared_at__isnull=True).order_by("completed_at", "id")

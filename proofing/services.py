@@ -19,7 +19,7 @@ from .backends import get_proofing_backends, load_backend
 from .backends.base import Outcome, ProofingResult, ProofingStart
 from .credit import generate_credit_file, profile_digest
 from .models import CreditFile, ManualProofingCase, ProofingAttempt, ProofingDocument
-from .selectors import manual_proofing_reason
+from .selectors import manual_proofing_reason, ssn_in_use_elsewhere
 
 
 class ProofingError(Exception):
@@ -119,6 +119,12 @@ def record_result(*, attempt, result, request=None):
     attempt.question_count = result.total
     attempt.evidence = result.detail
     attempt.backend_state = {}  # the answer key is not needed once scored
+    if result.outcome == Outcome.VERIFIED and ssn_in_use_elsewhere(attempt.user):
+        # Another account took this SSN while the questions were answered: the help desk
+        # decides (HARP allows one account per person).
+        result = ProofingResult(
+            outcome=Outcome.MANUAL_REVIEW, correct=result.correct, total=result.total
+        )
     if result.outcome == Outcome.VERIFIED:
         attempt.status = ProofingAttempt.Status.VERIFIED
         attempt.save()
@@ -245,6 +251,8 @@ def clear_reference(*, attempt, reviewer, request=None):
     """
     with transaction.atomic():
         locked = ProofingAttempt.objects.select_for_update().get(pk=attempt.pk)
+        if locked.user_id == reviewer.pk:
+            raise ProofingError("You cannot clear your own reference number.")
         if locked.status not in ProofingAttempt.FAILED_STATUSES or not locked.reference:
             raise ProofingError("Only the reference number of a failed attempt can be cleared.")
         if locked.reference_used_at is not None:
@@ -308,7 +316,11 @@ def submit_manual_proofing(*, user, photo_id_type, request=None):
         )
         if {d.slot for d in staged} != set(ProofingDocument.Slot.values):
             raise ProofingError("Upload all three documents.")
-        case = ManualProofingCase.objects.create(user=person, photo_id_type=photo_id_type)
+        case = ManualProofingCase.objects.create(
+            user=person,
+            photo_id_type=photo_id_type,
+            opened_because=manual_proofing_reason(person),
+        )
         ProofingDocument.objects.filter(pk__in=[d.pk for d in staged]).update(case=case)
         person.identity_status = User.IdentityStatus.MANUAL_REVIEW
         person.save(update_fields=["identity_status"])

@@ -46,6 +46,19 @@ def manual_reason_message(request, reason):
             "You did not give a Social Security Number, so you will verify your identity "
             "by uploading documents for our help desk to review.",
         )
+    elif reason == "ssn_in_use":
+        messages.warning(
+            request,
+            "We cannot verify this identity online: each person may have one account. If "
+            "you already have one, use Forgot User ID to find it. Otherwise upload documents "
+            "for our help desk to review.",
+        )
+    elif reason == "name_changed":
+        messages.info(
+            request,
+            "You changed your legal name, so verify your identity again: upload documents "
+            "that show your new name for our help desk to review.",
+        )
     elif reason == "too_many_failures":
         hours = int(settings.PROOFING_FAILURE_WINDOW.total_seconds() // 3600)
         messages.warning(
@@ -296,7 +309,8 @@ def review_queue(request):
 def review_case(request, case_id):
     """Help desk: one case, its documents and the person's proofing history; decide it."""
     case = selectors.get_case_for_reviewer(request.user, case_id)
-    pending = case.status == ManualProofingCase.Status.PENDING
+    # A reviewer's own case is not offered for a decision (the service refuses it too).
+    pending = case.status == ManualProofingCase.Status.PENDING and case.user_id != request.user.pk
     form = ReviewDecisionForm(request.POST or None) if pending else None
     if request.method == "POST" and form is not None and form.is_valid():
         try:

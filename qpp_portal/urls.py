@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/eligibility/", include("feedback.api_urls")),
     path("submissions/", include("submissions.urls")),
     path("api/submissions/", include("submissions.api.urls")),
+    path("help-desk/", include("helpdesk.urls")),
     path("admin/", admin.site.urls),
 ]
 

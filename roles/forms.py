@@ -4,7 +4,8 @@ import unicodedata
 
 from django import forms
 
-from accounts.forms import ContactFieldsMixin, PhoneNumberField
+from accounts import selectors as account_selectors
+from accounts.forms import DATE_INPUT_FORMATS, ContactFieldsMixin, PhoneNumberField
 from organizations import selectors as organization_selectors
 from organizations import validators
 from organizations.forms import (
@@ -300,14 +301,48 @@ class HelpDeskSearchForm(PortalForm):
         return query
 
 
-class CallerVerificationForm(ContactFieldsMixin):
-    """What the help desk verified about a caller asking to vacate a Security Official.
+IDENTITY_MISMATCH_MESSAGES = {
+    "no_account": "No account has this email address: the caller registers first (the new "
+    "Security Official needs an account of their own).",
+    "first_name_mismatch": "This is not the first name on the caller's account.",
+    "last_name_mismatch": "This is not the last name on the caller's account.",
+    "email_mismatch": "This is not the email address on the caller's account.",
+    "phone_mismatch": "This is not the phone number on the caller's account.",
+    "street_address_mismatch": "This is not the home address on the caller's account.",
+    "zip_code_mismatch": "This is not the ZIP code on the caller's account.",
+    "date_of_birth_mismatch": "This is not the date of birth on the caller's account.",
+    "ssn_mismatch": "This does not match the Social Security Number on the caller's account.",
+}
 
-    The caller's Social Security Number and date of birth are checked on the call against
-    their own account and never typed here."""
+
+def compared_name(value):
+    return " ".join(str(value or "").split()).casefold()
+
+
+class CallerVerificationForm(ContactFieldsMixin):
+    """What the help desk verified about a caller asking to vacate a Security Official:
+    seed 004's list, in three groups (``FIELDSETS``).
+
+    The caller's identity is checked against their own account (found by email address):
+    name, home address, phone, date of birth and the Social Security Number (the last 4
+    digits or all 9, against the keyed digest). The date of birth and SSN are never
+    stored. The practitioner is checked against the reference data."""
 
     address_line_2 = None
     email = forms.EmailField(label="Caller's email address", max_length=254)
+    date_of_birth = forms.DateField(
+        label="Caller's date of birth",
+        input_formats=DATE_INPUT_FORMATS,
+        help_text="MM/DD/YYYY. Checked against the caller's account, never stored.",
+        error_messages={"invalid": "Enter the date of birth as MM/DD/YYYY."},
+    )
+    ssn = forms.CharField(
+        label="Caller's Social Security Number",
+        max_length=11,
+        help_text="The last 4 digits or all 9. Checked against the caller's account, never "
+        "stored or shown again: type it again after a correction.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
     phone = PhoneNumberField(label="Caller's primary phone number")
     company_name = forms.CharField(label="Company name", max_length=200)
     business_street_address = forms.CharField(label="Business street address", max_length=100)
@@ -322,6 +357,7 @@ class CallerVerificationForm(ContactFieldsMixin):
         help_text="5 digits, or ZIP+4 like 20001-1234.",
     )
     business_phone = PhoneNumberField(label="Company phone number")
+    office_phone = PhoneNumberField(label="Office phone number")
     practitioner_first_name = forms.CharField(label="Practitioner's first name", max_length=50)
     practitioner_last_name = forms.CharField(label="Practitioner's last name", max_length=50)
     legal_business_name = forms.CharField(label="Legal business name", max_length=200)
@@ -334,6 +370,20 @@ class CallerVerificationForm(ContactFieldsMixin):
         label="Practitioner's individual PTAN",
         help_text="Not the group PTAN. " + validators.PTAN_HELP_TEXT,
     )
+    practitioner_street_address = forms.CharField(
+        label="Practitioner's street address", max_length=100
+    )
+    practitioner_city = forms.CharField(label="Practitioner's city", max_length=60)
+    practitioner_state = forms.ChoiceField(
+        label="Practitioner's state", choices=[("", "- Select -"), *USState.choices]
+    )
+    practitioner_zip_code = forms.CharField(
+        label="Practitioner's ZIP code",
+        max_length=10,
+        validators=ContactFieldsMixin.base_fields["zip_code"].validators,
+        help_text="5 digits, or ZIP+4 like 20001-1234.",
+    )
+    practitioner_phone = PhoneNumberField(label="Practitioner's phone number")
     official = forms.ModelChoiceField(
         label="Security Official to vacate",
         queryset=Membership.objects.none(),
@@ -361,7 +411,64 @@ class CallerVerificationForm(ContactFieldsMixin):
             "vacated_membership",
             "reason",
             "created_at",
+            "caller",
         }
+    ]
+    IDENTITY_FIELDS = [
+        "first_name",
+        "last_name",
+        "email",
+        "date_of_birth",
+        "ssn",
+        "street_address",
+        "zip_code",
+        "phone",
+    ]
+    FIELDSETS = [
+        (
+            "The caller",
+            [
+                "first_name",
+                "last_name",
+                "email",
+                "date_of_birth",
+                "ssn",
+                "street_address",
+                "city",
+                "state",
+                "zip_code",
+                "phone",
+            ],
+        ),
+        (
+            "Business contact",
+            [
+                "company_name",
+                "business_street_address",
+                "business_city",
+                "business_state",
+                "business_zip_code",
+                "business_phone",
+                "office_phone",
+            ],
+        ),
+        (
+            "One current practitioner billing under the TIN",
+            [
+                "practitioner_first_name",
+                "practitioner_last_name",
+                "legal_business_name",
+                "tin",
+                "npi",
+                "ptan",
+                "practitioner_street_address",
+                "practitioner_city",
+                "practitioner_state",
+                "practitioner_zip_code",
+                "practitioner_phone",
+            ],
+        ),
+        ("The change", ["official", "reason"]),
     ]
 
     def __init__(self, *args, organization, officials, **kwargs):
@@ -381,6 +488,29 @@ class CallerVerificationForm(ContactFieldsMixin):
         self.fields["city"].label = "Home city"
         self.fields["state"].label = "Home state"
         self.fields["zip_code"].label = "Home ZIP code"
+        self.caller_account = None
+
+    def fieldsets(self):
+        """Yield (legend, bound fields) in the order the caller is asked."""
+        for legend, names in self.FIELDSETS:
+            yield legend, [self[name] for name in names]
+
+    def clean_ssn(self):
+        digits = "".join(ch for ch in self.cleaned_data["ssn"] if ch.isdigit())
+        if len(digits) not in (4, 9) or len(digits) != len(
+            self.cleaned_data["ssn"].replace("-", "").replace(" ", "")
+        ):
+            raise forms.ValidationError(
+                "Enter the last 4 digits of the SSN, or all 9 like 123-45-6789.",
+                code="ssn_format",
+            )
+        return digits
+
+    def clean_practitioner_street_address(self):
+        return self._text("practitioner_street_address")
+
+    def clean_practitioner_city(self):
+        return self._text("practitioner_city")
 
     def _text(self, field, symbols=COMPANY_SYMBOLS):
         return self._clean_text(
@@ -420,10 +550,27 @@ class CallerVerificationForm(ContactFieldsMixin):
         )
 
     def clean(self):
-        """Check the practitioner against the reference data: their TIN must be the
-        organization's (a practice or registry) or take part in it (an APM Entity), and for
-        a practice TIN the NPI and PTAN must be an individual enrolment under it."""
         cleaned = super().clean()
+        self._check_caller(cleaned)
+        self._check_practitioner(cleaned)
+        return cleaned
+
+    def _check_caller(self, cleaned):
+        """Check the caller's identity against their own account, field by field."""
+        if any(name not in cleaned for name in self.IDENTITY_FIELDS):
+            return  # a field is missing or malformed: its own message says so
+        details = {name: cleaned[name] for name in self.IDENTITY_FIELDS}
+        self.caller_account, mismatches = account_selectors.match_caller_account(details)
+        for name, code in mismatches.items():
+            self.add_error(
+                name, forms.ValidationError(IDENTITY_MISMATCH_MESSAGES[code], code=code)
+            )
+
+    def _check_practitioner(self, cleaned):
+        """Check the practitioner against the reference data: their TIN must be the
+        organization's (a practice or registry) or take part in it (an APM Entity); the
+        legal business name must be that TIN's; for a practice TIN the NPI and PTAN must be
+        an individual enrolment under it, of the clinician named."""
         tin, npi, ptan = cleaned.get("tin"), cleaned.get("npi"), cleaned.get("ptan")
         organization = self.organization
         if not tin:
@@ -451,6 +598,16 @@ class CallerVerificationForm(ContactFieldsMixin):
             )
             return cleaned
         practice = organization_selectors.get_practice_by_tin(tin)
+        billing = practice if practice is not None else organization
+        name = cleaned.get("legal_business_name")
+        if name and compared_name(name) != compared_name(billing.legal_business_name):
+            self.add_error(
+                "legal_business_name",
+                forms.ValidationError(
+                    "This is not the legal business name of this TIN in the reference data.",
+                    code="legal_name_mismatch",
+                ),
+            )
         if practice is None or not npi or not ptan:
             return cleaned
         if organization_selectors.is_group_identifier(practice, npi, ptan):
@@ -462,7 +619,9 @@ class CallerVerificationForm(ContactFieldsMixin):
                     code="group_identifier",
                 ),
             )
-        elif organization_selectors.find_individual_enrolment(practice, npi, ptan) is None:
+        elif (
+            enrolment := organization_selectors.find_individual_enrolment(practice, npi, ptan)
+        ) is None:
             self.add_error(
                 "ptan",
                 forms.ValidationError(
@@ -470,8 +629,24 @@ class CallerVerificationForm(ContactFieldsMixin):
                     code="no_enrolment",
                 ),
             )
+        else:
+            clinician = enrolment.clinician
+            for field, expected in (
+                ("practitioner_first_name", clinician.first_name),
+                ("practitioner_last_name", clinician.last_name),
+            ):
+                typed = cleaned.get(field)
+                if typed and compared_name(typed) != compared_name(expected):
+                    self.add_error(
+                        field,
+                        forms.ValidationError(
+                            "This is not the name of the clinician with this NPI.",
+                            code="practitioner_name_mismatch",
+                        ),
+                    )
         return cleaned
 
     def caller(self):
         """Return the CallerVerification fields, ready for the service."""
-        return {name: self.cleaned_data[name] for name in self.CALLER_FIELDS}
+        fields = {name: self.cleaned_data[name] for name in self.CALLER_FIELDS}
+        return {**fields, "caller": self.caller_account}

@@ -137,7 +137,8 @@ class CallerVerification(models.Model):
 
     Holds the identity, business contact and professional details a caller gives (seed
     004's list) except the Social Security Number and date of birth, which the help desk
-    checks on the call but this portal never stores outside the caller's own account.
+    checks against the caller's own account (``caller``) but this portal never stores
+    anywhere else.
     """
 
     help_desk_user = models.ForeignKey(
@@ -162,6 +163,7 @@ class CallerVerification(models.Model):
     business_state = models.CharField(max_length=2)
     business_zip_code = models.CharField("business ZIP code", max_length=10)
     business_phone = models.CharField("company phone", max_length=20)
+    office_phone = models.CharField(max_length=20, blank=True, default="")
     # Professional: one current practitioner billing under the TIN.
     practitioner_first_name = models.CharField(max_length=50)
     practitioner_last_name = models.CharField(max_length=50)
@@ -169,6 +171,21 @@ class CallerVerification(models.Model):
     tin = models.CharField("TIN", max_length=9)
     npi = models.CharField("individual NPI", max_length=10)
     ptan = models.CharField("individual PTAN", max_length=10)
+    practitioner_street_address = models.CharField(max_length=100, blank=True, default="")
+    practitioner_city = models.CharField(max_length=60, blank=True, default="")
+    practitioner_state = models.CharField(max_length=2, blank=True, default="")
+    practitioner_zip_code = models.CharField(
+        "practitioner ZIP code", max_length=10, blank=True, default=""
+    )
+    practitioner_phone = models.CharField(max_length=20, blank=True, default="")
+    # The caller's own account, whose date of birth and SSN the help desk checked.
+    caller = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     vacated_membership = models.OneToOneField(
         Membership,
         null=True,
@@ -184,3 +201,22 @@ class CallerVerification(models.Model):
 
     def __str__(self):
         return f"Caller {self.first_name} {self.last_name} for {self.organization}"
+
+
+class ValidationAttempt(models.Model):
+    """One try of a would-be first Security Official: what they typed (NPI and PTAN, APM
+    Entity ID and TINs, or registry ID and TIN) and what the check said, so the help desk
+    can compare it with the reference data when the request reaches its queue."""
+
+    membership = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="validation_attempts"
+    )
+    evidence = models.JSONField(default=dict)
+    failure_code = models.CharField(max_length=40, blank=True, help_text="Empty: it matched.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"Validation try for {self.membership_id}: {self.failure_code or 'matched'}"

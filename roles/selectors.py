@@ -5,17 +5,19 @@ apps (feedback) call; their signatures are stable.
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max
 from django.http import Http404
+from django.utils import timezone
 
 from organizations import selectors as organization_selectors
 from organizations.models import ApmParticipation, Clinician, Organization
 
 from .capabilities import Capability, Role, capabilities_for, role_allows
-from .models import Membership
+from .models import Membership, ValidationAttempt
 
 HELP_DESK_PERMISSION = "accounts.help_desk"
 
@@ -28,6 +30,36 @@ def request_expiry_days():
 def max_validation_failures():
     """Return how many failed validation tries send a request to manual review."""
     return settings.ROLE_MAX_VALIDATION_FAILURES
+
+
+def max_organization_validation_failures():
+    """Return how many failed validation tries for one organization, by anyone, send every
+    later try there to manual review (setting ROLE_MAX_ORGANIZATION_VALIDATION_FAILURES)."""
+    return settings.ROLE_MAX_ORGANIZATION_VALIDATION_FAILURES
+
+
+def recent_validation_failures(organization, user=None):
+    """Count the failed first-Security-Official tries for ``organization`` (``user``'s only,
+    if given) within ROLE_VALIDATION_FAILURE_WINDOW_DAYS, across every request."""
+    since = timezone.now() - timedelta(days=settings.ROLE_VALIDATION_FAILURE_WINDOW_DAYS)
+    attempts = ValidationAttempt.objects.filter(
+        membership__organization=organization, created_at__gte=since
+    ).exclude(failure_code="")
+    if user is not None:
+        attempts = attempts.filter(membership__user=user)
+    return attempts.count()
+
+
+def validation_tries_left(user, organization):
+    """Return how many more validation tries ``user`` has for ``organization`` before the
+    request goes to the help desk: the fewer of the person's and the organization's."""
+    return max(
+        0,
+        min(
+            max_validation_failures() - recent_validation_failures(organization, user),
+            max_organization_validation_failures() - recent_validation_failures(organization),
+        ),
+    )
 
 
 def current_performance_year():
@@ -195,9 +227,9 @@ def normalize_name(value):
 
 
 def match_clinician(user):
-    """Find the clinician whose name is exactly the account's name.
+    """Find the clinician whose name is exactly the account's identity-proofed name.
 
-    "Exactly" means: the account's first name equals the clinician's first name and the
+    "Exactly" means: the account's proofed first name equals the clinician's first name and the
     account's last name equals the clinician's last name, each compared after removing
     surrounding spaces and ignoring case (Unicode case folding). Nothing else is forgiven:
     no initials, nicknames, missing accents or hyphens. If more than one clinician in the
@@ -206,7 +238,11 @@ def match_clinician(user):
     practices and virtual groups the clinician bills under and the APM entities they take
     part in (any performance year), ordered by name.
     """
-    first, last = normalize_name(user.first_name), normalize_name(user.last_name)
+    # The identity-proofed name, not the profile's: a name typed in later proves nothing.
+    proofed_first, proofed_last = user.proofed_first_name, user.proofed_last_name
+    if user.legal_name_changed_since_proofing:
+        return ClinicianMatch(problem="none")
+    first, last = normalize_name(proofed_first), normalize_name(proofed_last)
     if not first or not last:
         return ClinicianMatch(problem="none")
     # Case-insensitive equality in SQL (iexact) narrows the rows; the exact comparison is
@@ -214,7 +250,7 @@ def match_clinician(user):
     candidates = [
         clinician
         for clinician in Clinician.objects.filter(
-            first_name__iexact=user.first_name.strip(), last_name__iexact=user.last_name.strip()
+            first_name__iexact=proofed_first.strip(), last_name__iexact=proofed_last.strip()
         )
         if normalize_name(clinician.first_name) == first
         and normalize_name(clinician.last_name) == last
@@ -270,12 +306,14 @@ def help_desk_get_organization(user, organization_id):
 
 
 def review_queue(user):
-    """Return the requests whose validation failed too often, oldest first (help desk only)."""
+    """Return the requests whose validation failed too often, oldest first (help desk only),
+    leaving out ``user``'s own: nobody decides a case they are party to."""
     require_help_desk(user)
     return (
         Membership.objects.filter(
             status=Membership.Status.PENDING, awaiting=Membership.Awaiting.HELP_DESK
         )
+        .exclude(user=user)
         .select_related("user", "organization")
         .order_by("requested_at", "id")
     )
@@ -287,3 +325,91 @@ def get_review_request(user, membership_id):
     if membership is None:
         raise Http404("No such request in the queue.")
     return membership
+
+
+REFERENCE_ROWS_SHOWN = 50
+
+
+@dataclass
+class ReviewReference:
+    """What the reference data holds for a request's organization, to set beside what the
+    requester typed: the clinicians billing under a practice's TIN (``enrolments``), the
+    TINs taking part in an APM Entity (``practices``), or a registry's own identifiers."""
+
+    kind: str
+    enrolments: list = field(default_factory=list)
+    enrolment_count: int = 0
+    practices: list = field(default_factory=list)
+    performance_year: int | None = None
+
+
+def review_reference(user, membership):
+    """Return the ReviewReference of ``membership``'s organization (help desk only), at most
+    REFERENCE_ROWS_SHOWN rows of each list."""
+    require_help_desk(user)
+    organization = membership.organization
+    reference = ReviewReference(kind=organization.kind)
+    if organization.kind == Organization.Kind.PRACTICE:
+        enrolments = organization.enrolments.select_related("clinician").order_by(
+            "clinician__last_name", "clinician__first_name", "clinician__npi"
+        )
+        reference.enrolment_count = enrolments.count()
+        reference.enrolments = list(enrolments[:REFERENCE_ROWS_SHOWN])
+    elif organization.kind == Organization.Kind.APM_ENTITY:
+        year = current_performance_year()
+        reference.performance_year = year
+        reference.practices = list(
+            organization_selectors.participating_practices(
+                organization, performance_year=year
+            ).order_by("legal_business_name")[:REFERENCE_ROWS_SHOWN]
+        )
+    return reference
+
+
+ATTEMPT_OUTCOMES = {
+    "": "Matched",
+    "group_identifier": "Group NPI or group PTAN given",
+    "no_match": "No clinician or registry matches",
+    "entity_id_mismatch": "APM Entity ID does not match",
+    "tins_missing": "Too few TINs",
+    "tin_not_participating": "A TIN does not participate",
+}
+
+
+def validation_attempts(user, membership):
+    """Return what the requester typed at each validation try, oldest first (help desk),
+    each with ``outcome`` (in words) and ``checks``: (label, typed value, kind, matches)
+    rows, where ``kind`` is "tin" for values templates must mask."""
+    require_help_desk(user)
+    organization = membership.organization
+    attempts = list(membership.validation_attempts.all())
+    participating = None
+    if organization.kind == Organization.Kind.APM_ENTITY:
+        participating = organization_selectors.participating_tins(
+            organization, performance_year=current_performance_year()
+        )
+    for attempt in attempts:
+        evidence = attempt.evidence
+        attempt.outcome = ATTEMPT_OUTCOMES.get(attempt.failure_code, attempt.failure_code)
+        if organization.kind == Organization.Kind.PRACTICE:
+            npi, ptan = evidence.get("npi", ""), evidence.get("ptan", "")
+            enrolments = organization.enrolments
+            attempt.checks = [
+                ("Individual NPI", npi, "", enrolments.filter(clinician__npi=npi).exists()),
+                ("Individual PTAN", ptan, "", enrolments.filter(ptan=ptan).exists()),
+            ]
+        elif organization.kind == Organization.Kind.APM_ENTITY:
+            entity_id = evidence.get("entity_id", "")
+            attempt.checks = [
+                ("APM Entity ID", entity_id, "", entity_id == organization.entity_id)
+            ]
+            attempt.checks += [
+                ("TIN", tin, "tin", tin in participating) for tin in evidence.get("tins", [])
+            ]
+        else:
+            registry_id, tin = evidence.get("registry_id", ""), evidence.get("tin", "")
+            attempt.checks = [
+                ("Registry ID", registry_id, "", registry_id == organization.registry_id),
+                ("Registry TIN", tin, "tin", tin == organization.tin),
+            ]
+    return attempts

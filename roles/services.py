@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.messaging import send_templated_email
+from accounts.models import same_name
 from audit.models import AuditEvent
 from audit.services import record_event
 from organizations import selectors as organization_selectors
@@ -29,7 +30,7 @@ from qpp_portal.links import absolute_url
 
 from . import selectors
 from .capabilities import Capability, Role
-from .models import CallerVerification, Membership, MembershipEvent
+from .models import CallerVerification, Membership, MembershipEvent, ValidationAttempt
 
 Action = AuditEvent.Action
 Status = Membership.Status
@@ -43,6 +44,10 @@ LAST_SECURITY_OFFICIAL_MESSAGE = (
     "This is the organization's only Security Official, so the role cannot be removed here. "
     "Approve another Security Official first, or ask the help desk (1-866-288-8292) to "
     "vacate it."
+)
+IN_REVIEW_MESSAGE = (
+    "This request is with the help desk for manual review, so it cannot be cancelled. The "
+    "help desk will email you its decision."
 )
 ALREADY_CONNECTED_MESSAGE = (
     "You already have a role or a pending request for this organization. Cancel the "
@@ -210,11 +215,20 @@ def request_role(*, user, organization, role, request=None):
         )
         if has_official:
             _notify_security_officials(membership, request)
+        elif selectors.validation_tries_left(user, organization) <= 0:
+            # The person (or everyone together) used up the tries on earlier requests.
+            _send_to_review(
+                membership,
+                request=request,
+                reason="Too many failed validation tries for this organization; manual review.",
+                failure_code="too_many_failures",
+            )
     return membership
 
 
 def cancel_role_request(*, membership, user, request=None):
-    """Cancel ``user``'s own pending request; raise RoleError if it is not pending."""
+    """Cancel ``user``'s own pending request; raise RoleError if it is not pending or is
+    under the help desk's manual review."""
     with transaction.atomic():
         _lock_organization(membership.organization)
         membership = _lock_membership(membership)
@@ -222,6 +236,9 @@ def cancel_role_request(*, membership, user, request=None):
             raise RoleError("You can only cancel your own requests.", code="not_yours")
         if not membership.is_pending:
             raise RoleError("This request is no longer pending.", code="not_pending")
+        if membership.in_manual_review:
+            # Else cancelling and requesting again would bring back the validation tries.
+            raise RoleError(IN_REVIEW_MESSAGE, code="in_review")
         _transition(
             membership, status=Status.CANCELLED, actor=user, reason="Cancelled by requester."
         )
@@ -284,6 +301,19 @@ def _registry_failure(organization, evidence):
     return None
 
 
+def _evidence_record(evidence):
+    """Return ``evidence`` as plain JSON (the TIN list as a list), normalised as checked."""
+    record = {}
+    for key, value in evidence.items():
+        if key == "tins":
+            record[key] = [normalize_tin(tin) for tin in value if tin]
+        elif key == "tin":
+            record[key] = normalize_tin(value or "")
+        else:
+            record[key] = normalize_identifier(value or "")
+    return record
+
+
 EVIDENCE_CHECKS = {
     Organization.Kind.PRACTICE: _practice_failure,
     Organization.Kind.APM_ENTITY: _apm_entity_failure,
@@ -330,7 +360,23 @@ def validate_first_security_official(*, membership, evidence, request=None):
             _notify_security_officials(membership, request)
             return ValidationOutcome(membership=membership, sent_to_officials=True)
 
+        if selectors.validation_tries_left(user, organization) <= 0:
+            # The tries ran out on earlier requests (or for the organization as a whole):
+            # the details are not checked, so they tell a guesser nothing.
+            return _send_to_review(
+                membership,
+                request=request,
+                reason="Too many failed validation tries for this organization; manual review.",
+                failure_code="too_many_failures",
+            )
+
         failure = EVIDENCE_CHECKS[organization.kind](organization, evidence)
+        # Kept for the help desk's review: what was typed beside what the records hold.
+        ValidationAttempt.objects.create(
+            membership=membership,
+            evidence=_evidence_record(evidence),
+            failure_code=failure[0] if failure else "",
+        )
         if failure is None:
             _transition(
                 membership,
@@ -364,8 +410,11 @@ def validate_first_security_official(*, membership, evidence, request=None):
             code=code,
             failures=membership.validation_failures,
         )
-        limit = selectors.max_validation_failures()
-        if membership.validation_failures < limit:
+        # Failures count per person and organization across requests, and per organization
+        # across people, within ROLE_VALIDATION_FAILURE_WINDOW_DAYS: cancelling and asking
+        # again brings back no tries.
+        tries_left = selectors.validation_tries_left(user, organization)
+        if tries_left > 0:
             MembershipEvent.objects.create(
                 membership=membership,
                 from_status=Status.PENDING,
@@ -377,24 +426,44 @@ def validate_first_security_official(*, membership, evidence, request=None):
                 membership=membership,
                 failure_code=code,
                 failure_message=message,
-                tries_left=limit - membership.validation_failures,
+                tries_left=tries_left,
             )
-        _transition(
+        return _send_to_review(
             membership,
-            status=Status.PENDING,
-            awaiting=Awaiting.HELP_DESK,
-            actor=user,
+            request=request,
             reason=f"Validation failed {membership.validation_failures} times; manual review.",
+            failure_code=code,
+            failure_message=message,
         )
-        _audit(Action.ROLE_SENT_TO_REVIEW, membership, request=request, actor=user)
-        _email_after_commit(
-            name="manual_review_started",
-            to=user,
-            context={"membership": membership, "organization": organization},
-        )
-        return ValidationOutcome(
-            membership=membership, sent_to_review=True, failure_code=code, failure_message=message
-        )
+
+
+def _send_to_review(membership, *, request, reason, failure_code, failure_message=""):
+    """Put a request waiting for validation in the help desk's queue; email the requester."""
+    _transition(
+        membership,
+        status=Status.PENDING,
+        awaiting=Awaiting.HELP_DESK,
+        actor=membership.user,
+        reason=reason,
+    )
+    _audit(
+        Action.ROLE_SENT_TO_REVIEW,
+        membership,
+        request=request,
+        actor=membership.user,
+        code=failure_code,
+    )
+    _email_after_commit(
+        name="manual_review_started",
+        to=membership.user,
+        context={"membership": membership, "organization": membership.organization},
+    )
+    return ValidationOutcome(
+        membership=membership,
+        sent_to_review=True,
+        failure_code=failure_code,
+        failure_message=failure_message,
+    )
 
 
 # --- Decisions by Security Officials -------------------------------------------------------
@@ -585,6 +654,43 @@ def connect_as_clinician(*, user, request=None):
     return created
 
 
+def end_clinician_roles_not_matching(*, user, request=None):
+    """End ``user``'s active Clinician roles whose clinician's name is no longer the name on
+    their account (after a legal-name change) and return them; each is audited and the person
+    emailed."""
+    ended = []
+    for pk in list(
+        Membership.objects.filter(
+            user=user, role=Role.CLINICIAN, status=Status.ACTIVE
+        ).values_list("pk", flat=True)
+    ):
+        with transaction.atomic():
+            membership = Membership.objects.select_related("organization").get(pk=pk)
+            _lock_organization(membership.organization)
+            membership = _lock_membership(membership)
+            clinician = membership.clinician
+            if not membership.is_active or (
+                same_name(clinician.first_name, user.first_name)
+                and same_name(clinician.last_name, user.last_name)
+            ):
+                continue
+            _transition(
+                membership,
+                status=Status.REVOKED,
+                actor=None,
+                reason="Your name no longer matches the clinician's participation records.",
+                decided=True,
+            )
+            _audit(Action.CLINICIAN_ROLE_ENDED, membership, request=request, actor=None)
+            _email_after_commit(
+                name="clinician_role_ended",
+                to=user,
+                context={"membership": membership, "organization": membership.organization},
+            )
+            ended.append(membership)
+    return ended
+
+
 def clinician_problem_message(problem):
     if problem == "several":
         return (
@@ -622,6 +728,12 @@ def vacate_security_official(*, membership, help_desk_user, caller, reason, requ
         membership = _lock_membership(membership)
         if not (membership.is_active and membership.role == Role.SECURITY_OFFICIAL):
             raise RoleError("This person is not an active Security Official.", code="not_official")
+        if membership.user_id == help_desk_user.pk:
+            raise RoleError(
+                "You cannot vacate your own Security Official role; another member of the help "
+                "desk must.",
+                code="own_request",
+            )
         verification = CallerVerification.objects.create(
             help_desk_user=help_desk_user,
             organization=organization,
@@ -678,6 +790,11 @@ def _decide_review(*, membership, help_desk_user, approve, reason, request):
         membership = _lock_membership(membership)
         if not membership.in_manual_review:
             raise RoleError("This request is not in the review queue.", code="not_in_review")
+        if membership.user_id == help_desk_user.pk:
+            raise RoleError(
+                "You cannot decide your own request; another member of the help desk must.",
+                code="own_request",
+            )
         _transition(
             membership,
             status=Status.ACTIVE if approve else Status.DENIED,
@@ -706,7 +823,8 @@ def _decide_review(*, membership, help_desk_user, approve, reason, request):
 
 def approve_manual_review(*, membership, help_desk_user, reason="", request=None):
     """Grant a request whose validation failed three times, after the help desk checked
-    the link by hand; email the requester. Help desk only."""
+    the link by hand; email the requester. Help desk only, and never the requester
+    themselves (RoleError)."""
     return _decide_review(
         membership=membership,
         help_desk_user=help_desk_user,

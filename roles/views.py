@@ -1,12 +1,15 @@
 """Manage Access, Connect to an Organization, the Security Official's pages and the help
 desk's. Thin: access check → selector → form → service → message + redirect."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
 
 from organizations import selectors as organization_selectors
 from organizations.models import Organization
@@ -38,6 +41,11 @@ CAPABILITY_PAGES = {
     Capability.VIEW_PERFORMANCE_FEEDBACK: "feedback:summary",
     Capability.VIEW_ELIGIBILITY: "feedback:eligibility",
     Capability.FILE_EXCEPTION_APPLICATION: "feedback:exceptions",
+    Capability.SUBMIT_DATA: "submissions:submit",
+    Capability.VIEW_SUBMITTED_DATA: "submissions:submitted",
+    Capability.UPLOAD_SUBMISSION_FILE: "submissions:upload",
+    Capability.VIEW_PRELIMINARY_SCORING: "submissions:scoring",
+    Capability.DOWNLOAD_API_TOKEN: "submissions:tokens",
 }
 
 
@@ -143,6 +151,11 @@ def connect_role(request, organization_id):
     )
 
 
+def validation_rate(group, request):
+    return settings.RATE_LIMITS["role_validation"]
+
+
+@ratelimit(key="user", rate=validation_rate, method="POST", block=True)
 def request_validate(request, membership_id):
     """Step 4 for a first Security Official: the details that prove the link."""
     membership = selectors.get_own_request(request.user, membership_id)
@@ -180,7 +193,7 @@ def request_validate(request, membership_id):
             "membership": membership,
             "organization": organization,
             "form": form,
-            "tries_left": selectors.max_validation_failures() - membership.validation_failures,
+            "tries_left": selectors.validation_tries_left(request.user, organization),
         },
     )
 
@@ -407,6 +420,7 @@ def help_desk(request):
 
 
 @help_desk_only
+@sensitive_post_parameters("ssn", "date_of_birth")
 def help_desk_organization(request, organization_id):
     """Who the Security Officials are; record a verified caller and vacate one."""
     organization = selectors.help_desk_get_organization(request.user, organization_id)
@@ -485,5 +499,7 @@ def help_desk_review(request, membership_id):
             "membership": membership,
             "form": form,
             "events": selectors.membership_history(membership),
+            "attempts": selectors.validation_attempts(request.user, membership),
+            "reference": selectors.review_reference(request.user, membership),
         },
     )

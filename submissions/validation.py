@@ -267,6 +267,8 @@ def clean_submission(data, *, path="$"):
             if cleaned is None:
                 continue
             key = (cleaned["category"], cleaned["submissionMethod"], cleaned["programName"])
+            if not all(isinstance(part, str) for part in key):
+                continue  # a wrong type (e.g. an object), already reported for that field
             if key in seen:
                 problems.add(
                     set_path,
@@ -355,7 +357,7 @@ def _clean_measurement_set(problems, data, *, path, identity):
                 f"{path}.performanceEnd", "performanceEnd must not be before performanceStart."
             )
         else:
-            minimum = MINIMUM_PERIOD_DAYS.get(category)
+            minimum = MINIMUM_PERIOD_DAYS.get(category) if isinstance(category, str) else None
             days = (end - start + timedelta(days=1)).days
             if minimum and days < minimum:
                 problems.add(

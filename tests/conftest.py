@@ -2,6 +2,7 @@ import pytest
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from accounts.gateways import locmem
+from accounts.reauthentication import mark_reauthenticated
 
 from .factories import TOTPDeviceFactory, UserFactory
 
@@ -33,6 +34,8 @@ def sign_in():
         client.force_login(user, backend="django.contrib.auth.backends.AllowAllUsersModelBackend")
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        # As a real sign-in does: the password was just proved (accounts.reauthentication).
+        mark_reauthenticated(session)
         session.save()
         return client
 

@@ -1,5 +1,6 @@
 """Factories shared by every app's tests. Each app may add its own in tests/<app>/factories.py."""
 
+import itertools
 from datetime import date
 
 import factory
@@ -39,15 +40,32 @@ class UserFactory(factory.django.DjangoModelFactory):
     challenge_answer = factory.PostGenerationMethodCall("set_challenge_answer", "Rex the Dog")
     identity_status = User.IdentityStatus.VERIFIED
     identity_verified_at = factory.LazyFunction(timezone.now)
+    # A verified person's name is the one proofed.
+    proofed_first_name = factory.LazyAttribute(
+        lambda u: u.first_name if u.identity_status == User.IdentityStatus.VERIFIED else ""
+    )
+    proofed_last_name = factory.LazyAttribute(
+        lambda u: u.last_name if u.identity_status == User.IdentityStatus.VERIFIED else ""
+    )
     last_login = factory.LazyFunction(timezone.now)
 
     @factory.post_generation
     def password(obj, create, extracted, **kwargs):
         obj.set_password(extracted or DEFAULT_PASSWORD)
-        obj.set_ssn(kwargs.get("ssn", "123456789"))
+        # Each person has their own SSN, as HARP allows one account per SSN.
+        obj.set_ssn(kwargs.get("ssn", next_ssn()))
         if create:
             obj.save()
             PasswordHistory.objects.create(user=obj, password=obj.password)
+
+
+_ssn_numbers = itertools.count()
+
+
+def next_ssn():
+    """Return a valid SSN no other factory person has, ending in 6789 like 123-45-6789."""
+    n = next(_ssn_numbers) % (565 * 99)
+    return f"{100 + n // 99:03d}{n % 99 + 1:02d}6789"
 
 
 class TOTPDeviceFactory(factory.django.DjangoModelFactory):

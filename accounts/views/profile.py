@@ -8,6 +8,7 @@ from audit.selectors import recent_events_for_user
 from .. import services
 from ..forms import ChangePasswordForm, CodeForm, EmailChangeForm, PhoneChangeForm, ProfileEditForm
 from ..models import ContactChange
+from ..reauthentication import reauthentication_required
 from ..services import PROFILE_FIELDS
 
 
@@ -26,6 +27,13 @@ def edit_profile(request):
     form = ProfileEditForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         changed = services.update_profile(user=user, data=form.cleaned_data, request=request)
+        if changed and not user.is_identity_verified:
+            messages.info(
+                request,
+                "Your profile is updated. Because your legal name changed, verify your "
+                "identity again to continue.",
+            )
+            return redirect("proofing:start")
         messages.success(request, "Your profile is updated." if changed else "Nothing changed.")
         return redirect("accounts:profile")
     return render(request, "accounts/profile/edit.html", {"form": form})
@@ -37,15 +45,20 @@ CONTACT_FORMS = {
 }
 
 
+@reauthentication_required
 def change_contact(request, channel):
     """Start changing the email or phone: nothing changes until the new one proves itself."""
     form_class, field = CONTACT_FORMS[channel]
     form = form_class(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        services.start_contact_change(
-            user=request.user, channel=channel, new_value=form.cleaned_data[field]
-        )
-        return redirect(f"accounts:confirm_contact_{channel}")
+        try:
+            services.start_contact_change(
+                user=request.user, channel=channel, new_value=form.cleaned_data[field]
+            )
+        except services.AccountError as error:
+            form.add_error(field, str(error))
+        else:
+            return redirect(f"accounts:confirm_contact_{channel}")
     return render(
         request,
         "accounts/profile/change_contact.html",
@@ -53,6 +66,7 @@ def change_contact(request, channel):
     )
 
 
+@reauthentication_required
 @sensitive_post_parameters("code")
 def confirm_contact(request, channel):
     change = ContactChange.objects.filter(user=request.user, channel=channel).first()

@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.tokens import default_token_generator
 from django.shortcuts import redirect, render
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
@@ -21,6 +20,7 @@ from ..forms import (
     SetPasswordForm,
 )
 from ..models import User
+from ..tokens import password_reset_token_generator
 from .codes import code_page
 
 RESET_KEY = "password_reset"
@@ -58,9 +58,9 @@ def password_reset(request, uidb64, token):
         user = User.objects.get(pk=force_str(urlsafe_base64_decode(uidb64)))
     except (User.DoesNotExist, ValueError, TypeError, OverflowError):
         user = None
-    if user is None or not default_token_generator.check_token(user, token):
+    if user is None or not password_reset_token_generator.check_token(user, token):
         return render(request, "accounts/recovery/link_invalid.html", status=400)
-    if selectors.challenge_failures_since_reset_request(user) >= MAX_CHALLENGE_ATTEMPTS:
+    if selectors.challenge_failures(user) >= MAX_CHALLENGE_ATTEMPTS:
         return render(request, "accounts/recovery/link_invalid.html", status=400)
     request.session[RESET_KEY] = {
         "user": user.pk,
@@ -77,7 +77,7 @@ def reset_state(request):
     if not state:
         return None, None
     user = User.objects.filter(pk=state["user"]).first()
-    if user is None or not default_token_generator.check_token(user, state["token"]):
+    if user is None or not password_reset_token_generator.check_token(user, state["token"]):
         request.session.pop(RESET_KEY, None)
         return None, None
     return user, state
@@ -95,7 +95,7 @@ def password_reset_challenge(request):
     if (
         user is not None
         and not state["answered"]
-        and (selectors.challenge_failures_since_reset_request(user) >= MAX_CHALLENGE_ATTEMPTS)
+        and (selectors.challenge_failures(user) >= MAX_CHALLENGE_ATTEMPTS)
     ):
         # The attempts ran out, perhaps in another browser holding the same link.
         request.session.pop(RESET_KEY, None)
@@ -114,10 +114,12 @@ def password_reset_challenge(request):
             actor=None,
             subject=user,
         )
-        if selectors.challenge_failures_since_reset_request(user) >= MAX_CHALLENGE_ATTEMPTS:
+        if selectors.challenge_failures(user) >= MAX_CHALLENGE_ATTEMPTS:
             request.session.pop(RESET_KEY, None)
             messages.error(
-                request, "Too many wrong answers. Ask for a new password reset link to try again."
+                request,
+                "Too many wrong answers. Try again tomorrow with a new password reset link, "
+                "or call the help desk.",
             )
             return redirect("accounts:forgot_password")
         save_state(request, state)

@@ -49,6 +49,12 @@ def profile(request):
             # The SSN is never rendered back: keep a valid one sealed in the draft, masked.
             draft.keep_ssn(form.cleaned_data["ssn"])
             form.show_kept_ssn(draft.masked_ssn())
+        if form.cleaned_data.get("date_of_birth"):
+            # Nor the date of birth: a valid one is kept sealed and shown masked.
+            draft.keep_date_of_birth(form.cleaned_data["date_of_birth"])
+            form.show_kept_date_of_birth(draft.masked_date_of_birth())
+        elif form.data.get("date_of_birth"):
+            form.ask_date_of_birth_again()
     else:
         form = ProfileForm(initial=draft.initial(), **kept)
     return render(request, "accounts/register/profile.html", {"form": form, **step_context(1)})

@@ -10,13 +10,23 @@ from django.views.decorators.http import require_POST
 from audit.models import AuditEvent
 from audit.services import record_event
 
-from .. import selectors, services
+from .. import selectors, services, throttles
 from ..forms import LOGIN_FAILED, SignInForm
+from ..models import User
+from ..reauthentication import mark_reauthenticated
 from .codes import code_page
 
 LOCKED_OUT = (
     "Your account is locked because of too many failed sign-in attempts. Try again in "
     "30 minutes, or reset your password."
+)
+
+
+# Too many failures from one client address (accounts/throttles.py): nobody's account is
+# locked, so the message does not say it is.
+ADDRESS_SLOWED_DOWN = (
+    "Too many sign-ins have failed from your network in the last few minutes, so sign-in "
+    "from it is paused. Wait a few minutes and try again. Your account is not locked."
 )
 
 
@@ -28,9 +38,14 @@ SESSION_EXPIRED = {
 
 
 def locked_out(request, response, credentials):
-    """django-axes calls this when a user ID or client address is locked out."""
+    """django-axes calls this when a User ID is locked out (addresses are slowed down apart,
+    by accounts.throttles)."""
+    # The account is the subject when the typed User ID exists; the typed text is never
+    # stored otherwise (it may be a password typed into the wrong box).
+    username = (credentials or {}).get("username") or request.POST.get("username") or ""
+    subject = User.objects.filter(username__iexact=username.strip()).first() if username else None
     record_event(
-        action=AuditEvent.Action.SIGN_IN_LOCKED, request=request, actor=None, subject=None
+        action=AuditEvent.Action.SIGN_IN_LOCKED, request=request, actor=None, subject=subject
     )
     form = SignInForm(request.POST if request.method == "POST" else None)
     form.add_error(None, LOCKED_OUT)
@@ -57,6 +72,11 @@ def sign_in(request):
     if expired and request.method == "GET":
         messages.info(request, expired)
     form = SignInForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and throttles.address_slowed_down(request):
+        # Refused before the password is checked, right or wrong, so the pause tells a
+        # guesser nothing; no account's failure count moves.
+        form.add_error(None, ADDRESS_SLOWED_DOWN)
+        return render(request, "accounts/sign_in.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         user = authenticate(
             request,
@@ -65,6 +85,13 @@ def sign_in(request):
         )
         if user is None:
             form.add_error(None, LOGIN_FAILED)
+            if throttles.count_address_failure(request):
+                record_event(
+                    action=AuditEvent.Action.SIGN_IN_THROTTLED,
+                    request=request,
+                    actor=None,
+                    subject=None,
+                )
         elif (
             services.deactivate_account_if_dormant(user=user, request=request)
             or not user.is_active
@@ -72,10 +99,13 @@ def sign_in(request):
             form.add_error(
                 None,
                 "Your account is deactivated because it was not used for 60 days. "
-                "Reset your password to reactivate it.",
+                "Reset your password to reactivate it."
+                if user.deactivation_reason == user.DeactivationReason.DORMANT
+                else "Your account is deactivated. Call the help desk to find out why.",
             )
         else:
             login(request, user)
+            services.remember_session(request=request, user=user)
             request.session["after_sign_in"] = safe_next(request)
             return redirect("accounts:home")
     return render(request, "accounts/sign_in.html", {"form": form, "next": safe_next(request)})
@@ -98,6 +128,8 @@ def verify_code(request):
 
     def signed_in():
         request.session.pop("otp_device", None)
+        # Just proved password and second factor: changes to factors need no new prompt yet.
+        mark_reauthenticated(request.session)
         return redirect(request.session.pop("after_sign_in", "") or "accounts:home")
 
     return code_page(
@@ -114,6 +146,7 @@ def verify_code(request):
 @login_not_required
 @require_POST
 def sign_out(request):
+    services.forget_session(request=request)
     logout(request)
     return redirect("accounts:signed_out")
 

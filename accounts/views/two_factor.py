@@ -18,6 +18,7 @@ from django_ratelimit.decorators import ratelimit
 from .. import selectors, services
 from ..forms import CodeForm, PhoneDeviceForm
 from ..models import PhoneDevice
+from ..reauthentication import reauthentication_required
 from .registration import step_context
 
 SETUP_DEVICE_KEY = "setup_device"
@@ -46,6 +47,7 @@ def setup_context(request, **context):
     return {**context, "first_setup": initial, **(step_context(5) if initial else {})}
 
 
+@reauthentication_required(unless=first_setup)
 def setup(request):
     """Choose the kind of device to add."""
     form = MethodForm(request.POST if request.method == "POST" else None)
@@ -75,6 +77,7 @@ def finish(request, device):
     request.session.pop(SETUP_DEVICE_KEY, None)
     if not request.user.is_verified():
         otp_login(request, device)
+        services.cycle_session_key(request=request, user=request.user)
     messages.success(request, f"{selectors.describe_device(device)} is set up.")
     if codes:
         request.session[NEW_BACKUP_CODES_KEY] = codes
@@ -82,6 +85,7 @@ def finish(request, device):
     return redirect("accounts:home" if initial else "accounts:devices")
 
 
+@reauthentication_required(unless=first_setup)
 @sensitive_post_parameters("code")
 def setup_totp(request):
     """Show the QR code and the secret; a correct code from the app confirms it."""
@@ -91,7 +95,7 @@ def setup_totp(request):
         request.session[SETUP_DEVICE_KEY] = device.pk
     form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["code"]):
+        if services.verify_setup_code(device=device, code=form.cleaned_data["code"]):
             return finish(request, device)
         form.add_error(
             "code",
@@ -112,6 +116,7 @@ def setup_totp(request):
     )
 
 
+@reauthentication_required(unless=first_setup)
 @ratelimit(
     key="user",
     rate=lambda group, request: settings.RATE_LIMITS["send_code"],
@@ -129,8 +134,12 @@ def setup_phone(request):
             method=form.cleaned_data["method"],
         )
         request.session[SETUP_DEVICE_KEY] = device.pk
-        services.send_code(device=device)
-        return redirect("accounts:two_factor_setup_confirm")
+        try:
+            services.send_code(device=device)
+        except services.AccountError as error:
+            form.add_error("number", str(error))
+        else:
+            return redirect("accounts:two_factor_setup_confirm")
     return render(
         request,
         "accounts/two_factor/setup_phone.html",
@@ -138,6 +147,7 @@ def setup_phone(request):
     )
 
 
+@reauthentication_required(unless=first_setup)
 @ratelimit(
     key="user",
     rate=lambda group, request: settings.RATE_LIMITS["send_code"],
@@ -149,12 +159,17 @@ def setup_email(request):
     if request.method == "POST":
         device = services.start_email_device(user=request.user)
         request.session[SETUP_DEVICE_KEY] = device.pk
-        services.send_code(device=device)
-        return redirect("accounts:two_factor_setup_confirm")
+        try:
+            services.send_code(device=device)
+        except services.AccountError as error:
+            messages.error(request, str(error))
+        else:
+            return redirect("accounts:two_factor_setup_confirm")
     return render(request, "accounts/two_factor/setup_email.html", setup_context(request))
 
 
 @sensitive_post_parameters("code")
+@reauthentication_required(unless=first_setup)
 @ratelimit(
     key="user",
     rate=lambda group, request: settings.RATE_LIMITS["send_code"],
@@ -177,7 +192,7 @@ def setup_confirm(request):
     if request.method == "POST":
         form = CodeForm(request.POST, accepts_backup_codes=False)
         if form.is_valid():
-            if device.verify_token(form.cleaned_data["code"]):
+            if services.verify_setup_code(device=device, code=form.cleaned_data["code"]):
                 return finish(request, device)
             form.add_error(
                 "code", "That code is not correct or has expired. Try again or send a new one."
@@ -215,6 +230,7 @@ def devices(request):
     )
 
 
+@reauthentication_required
 @require_POST
 def device_action(request):
     device = selectors.device_for_user(request.user, request.POST.get("device", ""))
@@ -234,6 +250,7 @@ def device_action(request):
     return redirect("accounts:devices")
 
 
+@reauthentication_required
 @require_POST
 def regenerate_backup_codes(request):
     request.session[NEW_BACKUP_CODES_KEY] = services.generate_backup_codes(

@@ -13,12 +13,19 @@ DEVELOPMENT_SECRET_KEY = "django-insecure-qpp-portal-development-key-never-use-i
 SECRET_KEY = env_str("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 # Salt for the key that encrypts SSN and date of birth at rest (django-fernet-encrypted-fields).
 SALT_KEY = env_list("FIELD_ENCRYPTION_SALTS", ["qpp-portal-development-salt"])
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
+# Key of the keyed digests (backup codes, SSN lookups, contact-change codes); empty means
+# SECRET_KEY. Old keys stay valid for checking while listed in the fallbacks
+# (accounts.models.digest_keys), so either key can be rotated.
+DIGEST_KEY = env_str("DIGEST_KEY")
+DIGEST_KEY_FALLBACKS = env_list("DIGEST_KEY_FALLBACKS")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with the portal's sign-in and second factor (qpp_portal.admin).
+    "qpp_portal.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -42,10 +49,14 @@ INSTALLED_APPS = [
     "roles",
     "feedback",
     "submissions",
+    "helpdesk",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the path or the body (qpp_portal/request_guards.py).
+    "qpp_portal.request_guards.RejectNulBytesMiddleware",
+    "qpp_portal.request_guards.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -54,9 +65,13 @@ MIDDLEWARE = [
     "accounts.middleware.SessionTimeoutMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.AccountSetupMiddleware",
+    # Cache-Control: no-store on every page sent to a signed-in person.
+    "qpp_portal.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Answers a request over settings.RATE_LIMITS with RATELIMIT_VIEW (429), not 403.
+    "django_ratelimit.middleware.RatelimitMiddleware",
     # Last, as django-axes asks, so it sees the response of the sign-in view.
     "axes.middleware.AxesMiddleware",
 ]
@@ -122,8 +137,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "accounts.validators.PasswordHistoryValidator", "OPTIONS": {"history_size": 6}},
 ]
 # User IDs are unique case-insensitively by a functional UniqueConstraint, which this
-# check does not recognise.
-SILENCED_SYSTEM_CHECKS = ["auth.W004"]
+# check does not recognise. django-axes warns that it does not count client addresses: they
+# are counted apart, in RATE_LIMITS["sign_in_address"] (accounts/throttles.py).
+SILENCED_SYSTEM_CHECKS = ["auth.W004", "axes.W006"]
 LOGIN_URL = "accounts:sign_in"
 LOGIN_REDIRECT_URL = "accounts:home"
 
@@ -145,7 +161,10 @@ X_FRAME_OPTIONS = "DENY"
 # so the window in which failures add up equals the lock's duration.
 AXES_FAILURE_LIMIT = env_int("SIGN_IN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_minutes("SIGN_IN_LOCKOUT_MINUTES", 30)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# django-axes locks accounts only; failures per client address are counted apart, in
+# RATE_LIMITS["sign_in_address"] (accounts/throttles.py), which no success resets and which
+# slows the address down instead of locking the accounts behind it.
+AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.signin.locked_out"
 AXES_USERNAME_FORM_FIELD = "username"
@@ -159,10 +178,17 @@ OTP_EMAIL_COOLDOWN_DURATION = env_int("OTP_RESEND_COOLDOWN_SECONDS", 60)
 OTP_EMAIL_SUBJECT = "Your QPP Portal security code"
 OTP_EMAIL_BODY_TEMPLATE_PATH = "accounts/emails/security_code_body.txt"
 OTP_TOTP_ISSUER = "QPP Portal"
+# django-otp's own admin pages hide keys too (accounts/admin.py replaces them anyway).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 OTP_CODE_FAILURE_LIMIT = env_int("OTP_CODE_FAILURE_LIMIT", 10)
 OTP_CODE_LOCKOUT = env_minutes("OTP_CODE_LOCKOUT_MINUTES", 30)
 BACKUP_CODE_COUNT = 10
+# Adding or removing a device, new backup codes, a new email or phone: the password must have
+# been confirmed (or the person signed in) within this many minutes (accounts.reauthentication).
+REAUTHENTICATION_WINDOW = env_minutes("REAUTHENTICATION_MINUTES", 10)
 ACCOUNT_DORMANCY_DAYS = env_int("ACCOUNT_DORMANCY_DAYS", 60)
+# Wrong challenge answers count per account across reset links within this window.
+RECOVERY_CHALLENGE_WINDOW = env_minutes("RECOVERY_CHALLENGE_WINDOW_MINUTES", 24 * 60)
 TERMS_VERSION = "2026-01"
 # Text and voice messages go through this gateway (accounts.gateways.base.PhoneGateway).
 PHONE_GATEWAY = env_str("PHONE_GATEWAY", "accounts.gateways.console.ConsoleGateway")
@@ -170,11 +196,22 @@ PHONE_GATEWAY = env_str("PHONE_GATEWAY", "accounts.gateways.console.ConsoleGatew
 # Rate limits, one place, in django-ratelimit's notation.
 RATE_LIMITS = {
     "send_code": env_str("RATE_LIMIT_SEND_CODE", "5/10m"),
+    # Codes sent to one phone number or email address, whoever asks (accounts.throttles).
+    "send_code_destination": env_str("RATE_LIMIT_SEND_CODE_DESTINATION", "10/h"),
     "recovery": env_str("RATE_LIMIT_RECOVERY", "10/h"),
     "registration": env_str("RATE_LIMIT_REGISTRATION", "20/h"),
     "public_api": env_str("RATE_LIMIT_PUBLIC_API", "60/m"),
+    # Failed sign-ins from one client address (any User IDs) before it is slowed down.
+    "sign_in_address": env_str("RATE_LIMIT_SIGN_IN_ADDRESS", "30/15m"),
+    # First-Security-Official validation tries per person (roles:request_validate).
+    "role_validation": env_str("RATE_LIMIT_ROLE_VALIDATION", "10/h"),
 }
 RATELIMIT_VIEW = "qpp_portal.views.rate_limited"
+# The client address (audit log, django-axes, django-ratelimit): REMOTE_ADDR, or behind this
+# many reverse proxies that each append to X-Forwarded-For, the entry they vouch for.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "qpp_portal.network.client_address"
+RATELIMIT_IP_META_KEY = "qpp_portal.network.client_address"
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
@@ -246,11 +283,57 @@ PROOFING_FAILURE_LIMIT = env_int("PROOFING_FAILURE_LIMIT", 3)
 PROOFING_FAILURE_WINDOW = env_minutes("PROOFING_FAILURE_WINDOW_MINUTES", 24 * 60)
 PROOFING_BUREAU_PHONE = env_str("PROOFING_BUREAU_PHONE", "1-800-555-0199")  # simulated bureau
 PROOFING_UPLOAD_MAX_BYTES = env_int("PROOFING_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+# Uploads are capped before they are read: the whole body by its declared length
+# (qpp_portal.request_guards), each file as it streams in (qpp_portal.uploads).
+UPLOAD_FILE_MAX_BYTES = PROOFING_UPLOAD_MAX_BYTES
+REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", 3 * UPLOAD_FILE_MAX_BYTES + 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "qpp_portal.uploads.UploadSizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Roles and the approval workflow
 # A pending Staff User or additional Security Official request expires after this many days.
 ROLE_REQUEST_EXPIRY_DAYS = env_int("ROLE_REQUEST_EXPIRY_DAYS", 30)
 # Failed first-Security-Official validations before the request goes to the help desk.
 ROLE_MAX_VALIDATION_FAILURES = env_int("ROLE_MAX_VALIDATION_FAILURES", 3)
+# Failures count per person and organization across requests within this many days; this
+# many failures for one organization, by anyone, send every later try there to the help desk.
+ROLE_VALIDATION_FAILURE_WINDOW_DAYS = env_int("ROLE_VALIDATION_FAILURE_WINDOW_DAYS", 30)
+ROLE_MAX_ORGANIZATION_VALIDATION_FAILURES = env_int(
+    "ROLE_MAX_ORGANIZATION_VALIDATION_FAILURES", 10
+)
 # The year APM participation is checked against; empty means the latest year in the data.
 CURRENT_PERFORMANCE_YEAR = env_int("CURRENT_PERFORMANCE_YEAR", 0) or None
+
+# Submissions API (submissions/api/, Django REST Framework + drf-spectacular).
+# Requests per token (public endpoints: per client address, RATE_LIMITS["public_api"]);
+# read by submissions.api.throttling at each request, so tests can override it.
+RATE_LIMITS["submissions_api"] = env_str("RATE_LIMIT_SUBMISSIONS_API", "120/m")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["submissions.api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["submissions.api.authentication.HasApiToken"],
+    "DEFAULT_THROTTLE_CLASSES": ["submissions.api.throttling.TokenRateThrottle"],
+    "DEFAULT_PARSER_CLASSES": ["submissions.api.parsers.SubmissionJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "submissions.api.exceptions.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "QPP Submissions API (sandbox)",
+    "DESCRIPTION": "A simulator of CMS's Quality Payment Program Submissions API for "
+    "Qualified Registries and QCDRs. See docs/submissions-api.md.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PUBLIC": True,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": "/api/submissions",
+    "PREPROCESSING_HOOKS": ["submissions.api.schema.documented_endpoints"],
+    # Swagger UI from drf-spectacular-sidecar: served by this site, no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}

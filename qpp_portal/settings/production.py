@@ -2,20 +2,27 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
+from qpp_portal.deployment import phone_gateway_problem, secret_key_problem
+
 from .base import *  # noqa: F403
-from .base import DEVELOPMENT_SECRET_KEY, MIDDLEWARE, SALT_KEY, SECRET_KEY
+from .base import CACHES, DEVELOPMENT_SECRET_KEY, MIDDLEWARE, SALT_KEY, SECRET_KEY
 from .env import env_bool, env_int, env_str
 
-if not SECRET_KEY or SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 50:
-    raise ImproperlyConfigured(
-        "Set SECRET_KEY to a random value of at least 50 characters for production."
-    )
+_problem = secret_key_problem(SECRET_KEY, development_key=DEVELOPMENT_SECRET_KEY)
+if _problem:
+    raise ImproperlyConfigured(_problem)
 if SALT_KEY == ["qpp-portal-development-salt"]:
     raise ImproperlyConfigured("Set FIELD_ENCRYPTION_SALTS for production.")
 PHONE_GATEWAY = env_str("PHONE_GATEWAY")
-if not PHONE_GATEWAY:
+if phone_gateway_problem(PHONE_GATEWAY):
+    raise ImproperlyConfigured(phone_gateway_problem(PHONE_GATEWAY))
+
+# Rate limits and sign-in throttles count in the default cache: unless every worker shares
+# it, each worker counts on its own (qpp_portal.checks explains the same at check --deploy).
+if not env_str("REDIS_URL") and CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     raise ImproperlyConfigured(
-        "Set PHONE_GATEWAY to the dotted path of a gateway that really sends texts and calls."
+        "Set REDIS_URL to a Redis server shared by every worker: rate limits counted in "
+        "each process's own memory allow each worker the whole limit."
     )
 
 DEBUG = False
@@ -30,3 +37,14 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Cookies only this exact origin can set or read over HTTPS: the __Host- prefix makes the
+# browser refuse them without Secure, with a Domain, or with a Path other than /.
+SESSION_COOKIE_NAME = "__Host-sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken"
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SESSION_COOKIE_DOMAIN = None
+CSRF_COOKIE_DOMAIN = None
+SESSION_COOKIE_PATH = "/"
+CSRF_COOKIE_PATH = "/"

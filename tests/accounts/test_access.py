@@ -173,7 +173,13 @@ def import_production(**env):
         key: value
         for key, value in os.environ.items()
         if key
-        not in {"SECRET_KEY", "FIELD_ENCRYPTION_SALTS", "PHONE_GATEWAY", "DJANGO_SETTINGS_MODULE"}
+        not in {
+            "SECRET_KEY",
+            "FIELD_ENCRYPTION_SALTS",
+            "PHONE_GATEWAY",
+            "REDIS_URL",
+            "DJANGO_SETTINGS_MODULE",
+        }
     }
     environment.update(env)
     return subprocess.run(
@@ -186,11 +192,14 @@ def import_production(**env):
     )
 
 
-REAL_KEY = "k" * 30 + "Q7r!x2" * 5
+# Random, as production requires (a repetitive key is refused: tests/test_hardening.py).
+REAL_KEY = "Qrf@1UJzBUC!BoP!T1x#dm-H(50XSEPcj%VfQBLKCLo!yBJbw2#a9g+c+u@W"
 PRODUCTION_READY = {
     "SECRET_KEY": REAL_KEY,
     "FIELD_ENCRYPTION_SALTS": "a-real-salt",
-    "PHONE_GATEWAY": "accounts.gateways.console.ConsoleGateway",
+    # Any gateway that really sends (the console one is refused: tests/test_hardening.py).
+    "PHONE_GATEWAY": "carrier.gateways.CarrierGateway",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
 }
 
 

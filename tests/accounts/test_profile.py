@@ -88,7 +88,8 @@ def test_editing_name_and_address_saves_them(signed_in_client, person):
         EDIT,
         edit_data(person, first_name="Zoë", city="Baltimore", state="MD", zip_code="21201-1234"),
     )
-    assert response.url == PROFILE
+    # A changed legal name is identity-proofed again (tests/roles/test_clinician_renaming.py).
+    assert response.url == reverse("proofing:start")
     person.refresh_from_db()
     assert (person.first_name, person.city, person.state, person.zip_code) == (
         "Zoë",

@@ -7,6 +7,7 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from roles import services
 from roles.models import CallerVerification, Membership
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -16,6 +17,8 @@ def caller_details(practice, enrolment, **overrides):
         "first_name": "Pat",
         "last_name": "Caller",
         "email": "pat.caller@example.com",
+        "date_of_birth": "04/28/1980",
+        "ssn": "6789",
         "phone": "(217) 555-0143",
         "street_address": "12 Elm Street",
         "city": "Springfield",
@@ -27,12 +30,18 @@ def caller_details(practice, enrolment, **overrides):
         "business_state": "IL",
         "business_zip_code": "62701",
         "business_phone": "(217) 555-0199",
+        "office_phone": "(217) 555-0198",
         "practitioner_first_name": "Ada",
         "practitioner_last_name": "Lovelace",
         "legal_business_name": "Sunrise Family Medicine LLC",
         "tin": "12-3456789",
         "npi": enrolment.clinician.npi,
         "ptan": "ADA12345",
+        "practitioner_street_address": "100 Main St",
+        "practitioner_city": "Springfield",
+        "practitioner_state": "IL",
+        "practitioner_zip_code": "62701",
+        "practitioner_phone": "(217) 555-0197",
         "reason": "Security Official left the practice in March.",
         **overrides,
     }
@@ -49,8 +58,24 @@ def test_help_desk_finds_the_security_officials_of_a_tin(
     assert AuditEvent.objects.filter(action="roles.officials_looked_up", actor=help_desk).exists()
 
 
+@pytest.fixture
+def caller(db):
+    """Pat Caller's own account: the identity the help desk checks the caller against."""
+    return UserFactory(
+        username="pat.caller",
+        first_name="Pat",
+        last_name="Caller",
+        email="pat.caller@example.com",
+        phone="+12175550143",
+        street_address="12 Elm Street",
+        city="Springfield",
+        state="IL",
+        zip_code="62701",
+    )
+
+
 def test_help_desk_vacates_the_last_security_official_after_verifying_the_caller(
-    outbox, as_user, help_desk, practice, enrolment, security_official, outsider
+    outbox, as_user, help_desk, practice, enrolment, security_official, outsider, caller
 ):
     official = Membership.objects.get(user=security_official)
     client = as_user(help_desk)
@@ -69,6 +94,11 @@ def test_help_desk_vacates_the_last_security_official_after_verifying_the_caller
         "+12175550143",
     )
     assert not hasattr(verification, "ssn") and not hasattr(verification, "date_of_birth")
+    assert verification.caller == caller
+    assert (verification.office_phone, verification.practitioner_city) == (
+        "+12175550198",
+        "Springfield",
+    )
     assert AuditEvent.objects.filter(action="roles.official_vacated", actor=help_desk).exists()
     assert AuditEvent.objects.filter(action="roles.caller_verified", actor=help_desk).exists()
     assert outbox()[-1].to == [security_official.email]
@@ -112,11 +142,14 @@ def test_pending_security_official_requests_switch_to_validation_when_none_is_le
     waiting = services.request_role(user=outsider, organization=practice, role="security_official")
     assert waiting.awaiting == "security_official"
     caller = caller_details(practice, enrolment)
-    caller.pop("reason")
+    for key in ("reason", "date_of_birth", "ssn"):
+        caller.pop(key)
     for key, value in {
         "tin": "123456789",
         "phone": "+12175550143",
         "business_phone": "+12175550199",
+        "office_phone": "+12175550198",
+        "practitioner_phone": "+12175550197",
     }.items():
         caller[key] = value
     services.vacate_security_official(

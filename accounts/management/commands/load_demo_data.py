@@ -13,6 +13,9 @@ DEMO_PEOPLE = [
     ("demo.official", "Olivia", "Ortega", "+12025550101", False),
     ("demo.staff", "Samuel", "Stone", "+12025550102", False),
     ("demo.helpdesk", "Hannah", "Hughes", "+12025550103", True),
+    # Registry roles come from load_demo_roles (Southpoint Cardiovascular QCDR).
+    ("demo.registry", "Rosa", "Ramirez", "+12025550104", False),
+    ("demo.registrystaff", "Reggie", "Reed", "+12025550105", False),
 ]
 
 
