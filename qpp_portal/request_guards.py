@@ -1,9 +1,19 @@
 """Refuse malformed or oversized requests before any view, form or query sees them."""
 
 from django.conf import settings
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 from django.views.defaults import page_not_found
+
+
+API_PREFIX = "/api/"
+
+
+def _api_error(status, kind, message):
+    """Answer an API client in the QPP APIs' error shape instead of an HTML page."""
+    return JsonResponse(
+        {"error": {"type": kind, "message": message, "details": []}}, status=status
+    )
 
 
 class RejectNulBytesMiddleware:
@@ -19,6 +29,8 @@ class RejectNulBytesMiddleware:
 
     def __call__(self, request):
         if "\x00" in request.path_info:
+            if request.path_info.startswith(API_PREFIX):
+                return _api_error(404, "NotFoundError", "Not found.")
             return page_not_found(request, exception=None)
         return self.get_response(request)
 
@@ -40,6 +52,12 @@ class RequestBodyLimitMiddleware:
         except ValueError:
             return HttpResponseBadRequest("Bad request")
         if length > settings.REQUEST_BODY_MAX_BYTES:
+            if request.path_info.startswith(API_PREFIX):
+                return _api_error(
+                    413,
+                    "PayloadTooLargeError",
+                    f"The request body is larger than {settings.REQUEST_BODY_MAX_BYTES} bytes.",
+                )
             return render(
                 request,
                 "413.html",

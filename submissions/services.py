@@ -114,19 +114,30 @@ def _store_set(*, submission, cleaned, submitter, submitted_by, api_token):
     return SavedSet(measurement_set=measurement_set, created=created)
 
 
-def _audit_set(saved, *, request, submitted_by, api_token, via):
-    measurement_set = saved.measurement_set
+def _audit_set_change(action, measurement_set, *, request, actor, api_token, via, **detail):
     record_event(
-        action=AuditEvent.Action.MEASUREMENT_SET_SAVED,
+        action=action,
         request=request,
-        actor=submitted_by,
+        actor=actor,
         measurement_set=str(measurement_set.id),
         submission=str(measurement_set.submission_id),
         organization=measurement_set.submitter_id,
         category=measurement_set.category,
-        created=saved.created,
         via=via,
         api_token=api_token.pk if api_token else None,
+        **detail,
+    )
+
+
+def _audit_set(saved, *, request, submitted_by, api_token, via):
+    _audit_set_change(
+        AuditEvent.Action.MEASUREMENT_SET_SAVED,
+        saved.measurement_set,
+        request=request,
+        actor=submitted_by,
+        api_token=api_token,
+        via=via,
+        created=saved.created,
     )
 
 
@@ -286,16 +297,13 @@ def delete_measurement_set(
 ):
     """Delete a measurement set and its measurements (the submission stays)."""
     with transaction.atomic():
-        record_event(
-            action=AuditEvent.Action.MEASUREMENT_SET_DELETED,
+        _audit_set_change(
+            AuditEvent.Action.MEASUREMENT_SET_DELETED,
+            measurement_set,
             request=request,
             actor=acting_user,
-            measurement_set=str(measurement_set.id),
-            submission=str(measurement_set.submission_id),
-            organization=measurement_set.submitter_id,
-            category=measurement_set.category,
+            api_token=api_token,
             via=via,
-            api_token=api_token.pk if api_token else None,
         )
         measurement_set.delete()
 

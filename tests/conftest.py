@@ -60,3 +60,20 @@ def help_desk(db):
     user = UserFactory(username="helpdesk01", is_staff=True)
     user.user_permissions.add(Permission.objects.get(codename="help_desk"))
     return user
+
+
+@pytest.fixture
+def practice(db):
+    """Sunrise Family Medicine LLC, TIN 123456789 (apps' conftests may override)."""
+    from tests.organizations.factories import PracticeFactory
+
+    return PracticeFactory(legal_business_name="Sunrise Family Medicine LLC", tin="123456789")
+
+
+@pytest.fixture
+def enrolment(practice):
+    """Ada Lovelace bills under the practice with individual PTAN ADA12345."""
+    from tests.organizations.factories import ClinicianFactory, EnrolmentFactory
+
+    clinician = ClinicianFactory(first_name="Ada", last_name="Lovelace")
+    return EnrolmentFactory(practice=practice, clinician=clinician, ptan="ADA12345")

@@ -179,6 +179,9 @@ def _stored_values(measurement_set):
     return {m.measure_id: m.value for m in measurement_set.measurements.all()}
 
 
+SEARCH_ACTION = "search"
+
+
 @requires_capability(Capability.SUBMIT_DATA)
 def submit_ia(request, membership, year, reporting_for):
     """Attest improvement activities (searchable by title or subcategory)."""
@@ -190,14 +193,22 @@ def submit_ia(request, membership, year, reporting_for):
         **_period_initial(existing, year),
         "activities": [m for m, value in stored.items() if value is True],
     }
-    form = ImprovementActivitiesForm(
-        request.POST if request.method == "POST" else None, year=year, initial=initial
-    )
-    if request.method == "POST" and form.is_valid():
+    # The search button posts the activities form too, so ticks and dates not yet saved
+    # survive a search: the form is re-shown with them as its initial values, unvalidated.
+    searching = request.method == "POST" and SEARCH_ACTION in request.POST
+    if searching:
+        initial = {
+            "performance_start": request.POST.get("performance_start", ""),
+            "performance_end": request.POST.get("performance_end", ""),
+            "activities": request.POST.getlist("activities"),
+        }
+    bound = request.method == "POST" and not searching
+    form = ImprovementActivitiesForm(request.POST if bound else None, year=year, initial=initial)
+    if bound and form.is_valid():
         response = _save(request, membership, reporting, form, Category.IMPROVEMENT_ACTIVITIES)
         if response is not None:
             return response
-    search = SearchForm(request.GET or None)
+    search = SearchForm(request.POST if searching else (request.GET or None))
     query = search.query()
     checked = form.checked()
     options = []

@@ -19,6 +19,19 @@ from .common import sections
 SECRET_SESSION_KEY = "submissions_new_token_secret"
 
 
+def _page(request, membership, template, **context):
+    return render(
+        request,
+        f"submissions/{template}",
+        {
+            "membership": membership,
+            "sections": sections(membership),
+            "organization": membership.organization,
+            **context,
+        },
+    )
+
+
 def _keep_secret_for_next_page(request, token, secret):
     request.session[SECRET_SESSION_KEY] = {"token": token.pk, "secret": secret}
 
@@ -26,17 +39,12 @@ def _keep_secret_for_next_page(request, token, secret):
 @requires_capability(Capability.DOWNLOAD_API_TOKEN)
 def tokens(request, membership):
     """The registry's tokens, and a form to create one."""
-    organization = membership.organization
-    return render(
+    return _page(
         request,
-        "submissions/tokens.html",
-        {
-            "membership": membership,
-            "sections": sections(membership),
-            "organization": organization,
-            "tokens": selectors.tokens_of(organization),
-            "form": TokenForm(),
-        },
+        membership,
+        "tokens.html",
+        tokens=selectors.tokens_of(membership.organization),
+        form=TokenForm(),
     )
 
 
@@ -56,16 +64,8 @@ def token_create(request, membership):
         return redirect(
             "submissions:token_secret", organization_id=organization.pk, token_id=token.pk
         )
-    return render(
-        request,
-        "submissions/tokens.html",
-        {
-            "membership": membership,
-            "sections": sections(membership),
-            "organization": organization,
-            "tokens": selectors.tokens_of(organization),
-            "form": form,
-        },
+    return _page(
+        request, membership, "tokens.html", tokens=selectors.tokens_of(organization), form=form
     )
 
 
@@ -81,17 +81,7 @@ def token_secret(request, membership, token_id):
     if kept and kept.get("token") == token.pk:
         secret = kept["secret"]
         del request.session[SECRET_SESSION_KEY]
-    return render(
-        request,
-        "submissions/token_secret.html",
-        {
-            "membership": membership,
-            "sections": sections(membership),
-            "organization": organization,
-            "token": token,
-            "secret": secret,
-        },
-    )
+    return _page(request, membership, "token_secret.html", token=token, secret=secret)
 
 
 @sensitive_variables("secret")
@@ -112,17 +102,7 @@ def token_rotate(request, membership, token_id):
         return redirect(
             "submissions:token_secret", organization_id=organization.pk, token_id=new.pk
         )
-    return render(
-        request,
-        "submissions/token_confirm.html",
-        {
-            "membership": membership,
-            "sections": sections(membership),
-            "organization": organization,
-            "token": token,
-            "action": "rotate",
-        },
-    )
+    return _page(request, membership, "token_confirm.html", token=token, action="rotate")
 
 
 @requires_capability(Capability.DOWNLOAD_API_TOKEN)
@@ -139,14 +119,4 @@ def token_revoke(request, membership, token_id):
             request, f"The token “{token.label}” ({token.prefix}…) is revoked: it no longer works."
         )
         return redirect("submissions:tokens", organization_id=organization.pk)
-    return render(
-        request,
-        "submissions/token_confirm.html",
-        {
-            "membership": membership,
-            "sections": sections(membership),
-            "organization": organization,
-            "token": token,
-            "action": "revoke",
-        },
-    )
+    return _page(request, membership, "token_confirm.html", token=token, action="revoke")

@@ -6,21 +6,8 @@ import pytest
 
 from roles.capabilities import Role
 from tests.factories import UserFactory
-from tests.organizations.factories import ClinicianFactory, EnrolmentFactory, PracticeFactory
 
 from .factories import MembershipFactory
-
-
-@pytest.fixture
-def practice(db):
-    return PracticeFactory(legal_business_name="Sunrise Family Medicine LLC", tin="123456789")
-
-
-@pytest.fixture
-def enrolment(practice):
-    """Ada Lovelace bills under the practice with individual PTAN ADA12345."""
-    clinician = ClinicianFactory(first_name="Ada", last_name="Lovelace")
-    return EnrolmentFactory(practice=practice, clinician=clinician, ptan="ADA12345")
 
 
 @pytest.fixture

@@ -12,9 +12,6 @@ from roles.capabilities import Role
 from tests.factories import UserFactory
 from tests.organizations.factories import (
     ApmEntityFactory,
-    ClinicianFactory,
-    EnrolmentFactory,
-    PracticeFactory,
     RegistryFactory,
 )
 from tests.roles.factories import MembershipFactory
@@ -38,18 +35,6 @@ def cms_example(name, *, year=2024, tin="123456789", npi=None):
     if npi is not None:
         document["nationalProviderIdentifier"] = npi
     return document
-
-
-@pytest.fixture
-def practice(db):
-    return PracticeFactory(legal_business_name="Sunrise Family Medicine LLC", tin="123456789")
-
-
-@pytest.fixture
-def enrolment(practice):
-    """Ada Lovelace bills under the practice."""
-    clinician = ClinicianFactory(first_name="Ada", last_name="Lovelace")
-    return EnrolmentFactory(practice=practice, clinician=clinician, ptan="ADA12345")
 
 
 @pytest.fixture

@@ -317,3 +317,18 @@ def test_create_with_a_bad_identity_names_each_field(client, registry_token):
         "$.submission.nationalProviderIdentifier",
         "$.submission.performanceYear",
     } <= paths
+
+
+def test_a_nul_in_an_api_path_is_not_found_in_the_api_shape(client, registry_token):
+    response = send(client, "get", "/measurement-sets/%00")
+
+    assert_error(response, 404, "NotFoundError")
+
+
+def test_a_body_declared_over_the_site_limit_is_refused_in_the_api_shape(
+    client, registry_token, settings
+):
+    settings.REQUEST_BODY_MAX_BYTES = 1000
+    response = send(client, "post", "/measurement-sets", raw="{}" + " " * 1000)
+
+    assert_error(response, 413, "PayloadTooLargeError")

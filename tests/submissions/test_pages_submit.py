@@ -184,6 +184,20 @@ def test_the_search_filters_by_title_or_subcategory_and_keeps_ticked_activities(
     assert "IA_PM_2" in html
 
 
+def test_searching_keeps_activities_ticked_and_dates_typed_but_not_yet_saved(
+    staff_client, practice
+):
+    data = {**IA_OK, "activities": ["IA_EPA_4"], "search": "1", "q": "health equity"}
+    response = staff_client.post(url("submit_ia", practice), data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "checked" in input_tag(html, 'value="IA_EPA_4"')  # ticked, so still shown
+    assert "IA_AHE_1" in html and "IA_PM_2" not in html
+    assert 'value="2024-06-30"' in html
+    assert "There is a problem" not in html  # a search is not a save attempt
+    assert_nothing_stored()
+
+
 def test_a_too_long_search_is_refused_beside_it(staff_client, practice):
     html = staff_client.get(url("submit_ia", practice), {"q": "x" * 101}).content.decode()
     assert "Search with at most 100 characters." in html
