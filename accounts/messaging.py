@@ -1,16 +1,16 @@
-"""Render and send the portal's emails and phone messages from templates.
+"""Render and queue the portal's emails and phone messages from templates.
 
-Delivery happens after the change it reports is committed (``transaction.on_commit``), so
-a failure to deliver cannot undo that change and must not turn the response into an
-error page: ``deliver_email`` and ``deliver_text`` log and audit the failure instead.
-A later issue moves delivery to a background worker that retries.
+Each message is queued in the transaction of the change it reports (``outbox.services``):
+a rollback sends nothing, a committed message survives a crash, and the worker sends it
+with retries, so a failing mail server or phone gateway never fails the request. What
+could not be sent after the retries is audited and listed for the help desk.
 """
 
 import logging
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from django.template.loader import render_to_string, select_template
 
 logger = logging.getLogger(__name__)
 
@@ -20,52 +20,34 @@ def render_templated_email(*, app, name, to, context):
     context = {"portal_name": "QPP Portal", **context}
     subject = " ".join(render_to_string(f"{app}/emails/{name}_subject.txt", context).split())
     body = render_to_string(f"{app}/emails/{name}_body.txt", context)
-    return EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+    message = EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+    # An HTML part beside the text: ``_body.html`` when the email has one, else the text
+    # in the portal's HTML layout (templates/emails/layout.html), links made clickable.
+    html = select_template([f"{app}/emails/{name}_body.html", "emails/layout.html"])
+    message.attach_alternative(
+        html.render({**context, "subject": subject, "text": body}), "text/html"
+    )
+    return message
 
 
 def send_templated_email(*, app, name, to, context):
-    """Render and send one templated email; a delivery failure is logged, never raised."""
-    message = render_templated_email(app=app, name=name, to=to, context=context)
-    deliver_email(message, what=f"{app}/{name}", user=context.get("user"))
+    """Queue one templated email in the current transaction (``outbox.services.queue_email``).
+
+    Rows in ``context`` travel as ids and are read again when the email is rendered."""
+    from outbox.services import queue_email
+
+    user = context.get("user") or context.get("recipient")
+    return queue_email(template=f"{app}/{name}", to=to, context=context, user=user)
 
 
-def deliver_email(message, *, what, user=None):
-    """Send ``message``; on failure log and audit it (``what`` names the template) and go on."""
-    try:
-        message.send()
-    except Exception as error:  # noqa: BLE001 - any backend failure must not fail the request
-        delivery_failed(channel="email", what=what, user=user, error=error)
-        return False
-    return True
+def deliver_text(*, to, message, what, user=None, voice=False):
+    """Queue a text (or a voice call) of the rendered ``message`` in the current transaction.
 
+    The body may carry a one-time code: it is encrypted in the outbox row and cleared once
+    sent (``outbox.models.Message``)."""
+    from outbox.services import queue_text
 
-def deliver_text(*, to, message, what, user=None):
-    """Send a text through ``settings.PHONE_GATEWAY``; on failure log and audit it and go on."""
-    from .gateways import get_phone_gateway
-
-    try:
-        get_phone_gateway().send_text(to=to, message=message)
-    except Exception as error:  # noqa: BLE001 - any gateway failure must not fail the request
-        delivery_failed(channel="sms", what=what, user=user, error=error)
-        return False
-    return True
-
-
-def delivery_failed(*, channel, what, user, error):
-    """Log and audit an undelivered message: its template and the error's class, no address."""
-    from audit.models import AuditEvent
-    from audit.services import record_event
-
-    logger.warning("Could not deliver %s message %s: %s", channel, what, type(error).__name__)
-    subject = user if getattr(user, "pk", None) else None
-    record_event(
-        action=AuditEvent.Action.MESSAGE_DELIVERY_FAILED,
-        actor=None,
-        subject=subject,
-        channel=channel,
-        message=what,
-        error=type(error).__name__,
-    )
+    return queue_text(template=what, to=to, body=message, user=user, voice=voice)
 
 
 def render_phone_message(name, context, app="accounts"):

@@ -37,7 +37,17 @@ class SessionTimeoutMiddleware:
                 # This middleware runs before MessageMiddleware: the sign-in page says why.
                 reason = "1" if now - last > idle else "limit"
                 return redirect(f"{reverse('accounts:sign_in')}?expired={reason}")
-            request.session[LAST_ACTIVITY_KEY] = now
+            # Written at most once a SESSION_ACTIVITY_WRITE_INTERVAL, so most requests neither
+            # save the session nor send its cookie; idle time is then counted from up to that
+            # many seconds early, ending a session at most that much before 15 minutes.
+            # A tab asking how long is left (GET keepalive, static/js/session-timeout.js)
+            # is not activity.
+            checking = request.method == "GET" and request.path == reverse("accounts:keepalive")
+            if not checking and (
+                LAST_ACTIVITY_KEY not in request.session
+                or now - last >= settings.SESSION_ACTIVITY_WRITE_INTERVAL
+            ):
+                request.session[LAST_ACTIVITY_KEY] = now
         return self.get_response(request)
 
 

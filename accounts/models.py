@@ -279,18 +279,20 @@ class PhoneDevice(CooldownMixin, ThrottlingMixin, SideChannelDevice):
         return verified
 
     def generate_challenge(self):
-        from .gateways import get_phone_gateway
-        from .messaging import render_phone_message
+        """Make a code and queue it as a text or a call (accounts.messaging.deliver_text)."""
+        from .messaging import deliver_text, render_phone_message
 
         self.generate_token(valid_secs=settings.OTP_SENT_CODE_VALIDITY, commit=False)
         self.cooldown_set(commit=False)
         self.save()
         body = render_phone_message("security_code", {"code": self.token})
-        gateway = get_phone_gateway()
-        if self.method == self.Method.VOICE:
-            gateway.place_call(to=self.number, message=body)
-        else:
-            gateway.send_text(to=self.number, message=body)
+        deliver_text(
+            to=self.number,
+            message=body,
+            what="accounts/security_code",
+            user=self.user,
+            voice=self.method == self.Method.VOICE,
+        )
         return "Code sent"
 
     @property

@@ -70,6 +70,10 @@ def describe_device(device):
         return f"{verb} {device.number_masked}"
     if isinstance(device, BackupCodeDevice):
         return "Backup code"
+    from django_otp_webauthn.models import AbstractWebAuthnCredential
+
+    if isinstance(device, AbstractWebAuthnCredential):
+        return "Passkey"
     return device.name
 
 

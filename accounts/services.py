@@ -18,11 +18,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.models import AuditEvent
 from audit.services import record_event
+from qpp_portal import clock
 from qpp_portal.links import absolute_url
 
 from . import selectors, throttles
 from .messaging import (
-    deliver_email,
     deliver_text,
     render_phone_message,
     render_templated_email,
@@ -136,13 +136,11 @@ def _email_account_confirmation(user, request):
     token = signing.dumps({"user": user.pk, "email": user.email}, salt=EMAIL_CONFIRMATION_SALT)
     confirm_url = absolute_url(request, "accounts:confirm_email", token)
     sign_in_url = absolute_url(request, "accounts:sign_in")
-    transaction.on_commit(
-        lambda: send_templated_email(
-            app="accounts",
-            name="account_created",
-            to=user.email,
-            context={"user": user, "confirm_url": confirm_url, "sign_in_url": sign_in_url},
-        )
+    send_templated_email(
+        app="accounts",
+        name="account_created",
+        to=user.email,
+        context={"user": user, "confirm_url": confirm_url, "sign_in_url": sign_in_url},
     )
 
 
@@ -183,7 +181,7 @@ def set_password(*, user, password, request=None, action=AuditEvent.Action.PASSW
             user.is_active = True
             user.deactivation_reason = ""
             # A fresh start for the dormancy clock, so the account is not deactivated again at once.
-            user.last_login = timezone.now()
+            user.last_login = clock.now()
             fields += ["is_active", "deactivation_reason", "last_login"]
         user.save(update_fields=fields)
         PasswordHistory.objects.create(user=user, password=user.password)
@@ -198,15 +196,13 @@ def set_password(*, user, password, request=None, action=AuditEvent.Action.PASSW
                 actor=None,
                 subject=user,
             )
-        transaction.on_commit(
-            lambda: send_templated_email(
-                app="accounts", name="password_changed", to=user.email, context={"user": user}
-            )
+        send_templated_email(
+            app="accounts", name="password_changed", to=user.email, context={"user": user}
         )
 
 
 def is_dormant(user, now=None):
-    now = now or timezone.now()
+    now = now or clock.now()
     last_seen = user.last_login or user.date_joined
     return last_seen < now - timedelta(days=settings.ACCOUNT_DORMANCY_DAYS)
 
@@ -230,7 +226,7 @@ def deactivate_account_if_dormant(*, user, request=None):
 
 def deactivate_dormant_accounts(*, now=None):
     """Deactivate every active account unused for ACCOUNT_DORMANCY_DAYS; return how many."""
-    now = now or timezone.now()
+    now = now or clock.now()
     cutoff = now - timedelta(days=settings.ACCOUNT_DORMANCY_DAYS)
     dormant = User.objects.filter(is_active=True, is_superuser=False).filter(
         Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff)
@@ -321,13 +317,11 @@ def notify_security_change(*, user, change, to=None):
     """Email the person (at ``to``, else their address) that ``change`` was made to how they
     sign in, once the transaction commits, so that a change they did not make is noticed."""
     address = to or user.email
-    transaction.on_commit(
-        lambda: send_templated_email(
-            app="accounts",
-            name="security_change",
-            to=address,
-            context={"user": user, "change": change},
-        )
+    send_templated_email(
+        app="accounts",
+        name="security_change",
+        to=address,
+        context={"user": user, "change": change},
     )
 
 
@@ -384,6 +378,18 @@ def send_code(*, device):
     destination = getattr(device, "number", "") or getattr(device, "email", "") or ""
     if not throttles.allow_code_send(user=device.user, destination=destination or "?"):
         raise AccountError(TOO_MANY_CODES)
+    if isinstance(device, EmailDevice):
+        # django-otp's EmailDevice.generate_challenge sends inside the request; the code is
+        # queued like every other message instead (accounts.messaging).
+        device.cooldown_set(commit=False)
+        device.generate_token(valid_secs=settings.OTP_EMAIL_TOKEN_VALIDITY, commit=True)
+        send_templated_email(
+            app="accounts",
+            name="security_code",
+            to=device.email or device.user.email,
+            context={"token": device.token, "user": device.user},
+        )
+        return
     device.generate_challenge()
 
 
@@ -476,15 +482,20 @@ def send_user_id_reminder(*, email, request=None):
             matched=user is not None,
         )
     sign_in_url = absolute_url(request, "accounts:sign_in")
-    message = render_templated_email(
+    render_templated_email(
         app="accounts",
         name="user_id_reminder",
         to=users[0].email if users else "nobody@invalid",
         context={"users": users or [stand_in_user()], "sign_in_url": sign_in_url},
     )
     if users:
-        transaction.on_commit(
-            lambda: deliver_email(message, what="accounts/user_id_reminder", user=users[0])
+        # The email rendered above is the unknown address's share of the work; the worker
+        # renders it again from the queued context.
+        send_templated_email(
+            app="accounts",
+            name="user_id_reminder",
+            to=users[0].email,
+            context={"users": users, "sign_in_url": sign_in_url, "user": users[0]},
         )
 
 
@@ -507,15 +518,20 @@ def request_password_reset(*, username, request=None):
     uid = urlsafe_base64_encode(force_bytes(target.pk or 0))
     token = password_reset_token_generator.make_token(target)
     reset_url = absolute_url(request, "accounts:password_reset", uid, token)
-    message = render_templated_email(
+    render_templated_email(
         app="accounts",
         name="password_reset",
         to=target.email or "nobody@invalid",
         context={"user": target, "reset_url": reset_url},
     )
     if user is not None:
-        transaction.on_commit(
-            lambda: deliver_email(message, what="accounts/password_reset", user=user)
+        # The link is a secret until used: it waits encrypted in the outbox row and is
+        # cleared once sent (outbox.models.Message).
+        send_templated_email(
+            app="accounts",
+            name="password_reset",
+            to=target.email,
+            context={"user": user, "reset_url": reset_url},
         )
 
 
@@ -566,13 +582,11 @@ def update_profile(*, user, data, request=None):
 
             record_event(action=AuditEvent.Action.REPROOFING_REQUIRED, request=request, actor=user)
             ended = end_clinician_roles_not_matching(user=user, request=request)
-            transaction.on_commit(
-                lambda: send_templated_email(
-                    app="accounts",
-                    name="legal_name_changed",
-                    to=user.email,
-                    context={"user": user, "ended_count": len(ended)},
-                )
+            send_templated_email(
+                app="accounts",
+                name="legal_name_changed",
+                to=user.email,
+                context={"user": user, "ended_count": len(ended)},
             )
     return changed
 
@@ -596,21 +610,15 @@ def start_contact_change(*, user, channel, new_value):
         },
     )
     if channel == ContactChange.Channel.EMAIL:
-        transaction.on_commit(
-            lambda: send_templated_email(
-                app="accounts",
-                name="confirm_new_email",
-                to=new_value,
-                context={"user": user, "code": code},
-            )
+        send_templated_email(
+            app="accounts",
+            name="confirm_new_email",
+            to=new_value,
+            context={"user": user, "code": code},
         )
     else:
         body = render_phone_message("confirm_new_phone", {"code": code})
-        transaction.on_commit(
-            lambda: deliver_text(
-                to=new_value, message=body, what="accounts/confirm_new_phone", user=user
-            )
-        )
+        deliver_text(to=new_value, message=body, what="accounts/confirm_new_phone", user=user)
 
 
 MAX_CONTACT_CHANGE_ATTEMPTS = 5
@@ -658,10 +666,8 @@ def _apply_contact_change(*, user, change, request):
     if channel == ContactChange.Channel.EMAIL:
         # Tell the new address and, in case someone else made the change, the old one.
         notify_security_change(user=user, change="The email address of your account was changed.")
-        transaction.on_commit(
-            lambda: send_templated_email(
-                app="accounts", name="email_changed", to=old_email, context={"user": user}
-            )
+        send_templated_email(
+            app="accounts", name="email_changed", to=old_email, context={"user": user}
         )
     else:
         notify_security_change(user=user, change="The phone number of your account was changed.")
@@ -774,10 +780,8 @@ def reset_two_factor(*, user, help_desk_user, reason, verification_id, request=N
             request=request,
             devices=removed,
         )
-        transaction.on_commit(
-            lambda: send_templated_email(
-                app="accounts", name="two_factor_reset", to=locked.email, context={"user": locked}
-            )
+        send_templated_email(
+            app="accounts", name="two_factor_reset", to=locked.email, context={"user": locked}
         )
     user.default_device = ""
     return removed
@@ -795,7 +799,7 @@ def reactivate_account(*, user, help_desk_user, reason, verification_id, request
         locked.is_active = True
         locked.deactivation_reason = ""
         # A fresh start for the dormancy clock, so the next sign-in does not deactivate it.
-        locked.last_login = timezone.now()
+        locked.last_login = clock.now()
         locked.save(update_fields=["is_active", "deactivation_reason", "last_login"])
         _audit_help_desk(
             AuditEvent.Action.ACCOUNT_REACTIVATED,

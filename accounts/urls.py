@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import passkeys
 from .models import ContactChange
 from .views import profile, reauthentication, recovery, registration, sessions, signin, two_factor
 
@@ -13,6 +14,19 @@ urlpatterns = [
     path("register/account/", registration.account, name="register_account"),
     path("signin/", signin.sign_in, name="sign_in"),
     path("signin/code/", signin.verify_code, name="verify_code"),
+    # Passkeys (accounts/passkeys.py): named under verify_code / two_factor_setup so the
+    # setup middleware lets a person mid-sign-in or mid-setup reach them.
+    path(
+        "signin/code/passkey/begin/",
+        passkeys.PasskeySignInBegin.as_view(),
+        name="verify_code_passkey_begin",
+    ),
+    path(
+        "signin/code/passkey/complete/",
+        passkeys.PasskeySignInComplete.as_view(),
+        name="verify_code_passkey_complete",
+    ),
+    path("signin/code/passkey/i18n/", passkeys.passkey_i18n, name="verify_code_passkey_i18n"),
     path("signout/", signin.sign_out, name="sign_out"),
     path("signed-out/", signin.signed_out, name="signed_out"),
     path("session/keepalive/", signin.keepalive, name="keepalive"),
@@ -21,6 +35,27 @@ urlpatterns = [
     path("two-factor/setup/phone/", two_factor.setup_phone, name="two_factor_setup_phone"),
     path("two-factor/setup/email/", two_factor.setup_email, name="two_factor_setup_email"),
     path("two-factor/setup/confirm/", two_factor.setup_confirm, name="two_factor_setup_confirm"),
+    path("two-factor/setup/passkey/", passkeys.setup_passkey, name="two_factor_setup_passkey"),
+    path(
+        "two-factor/setup/passkey/begin/",
+        passkeys.PasskeyRegistrationBegin.as_view(),
+        name="two_factor_setup_passkey_begin",
+    ),
+    path(
+        "two-factor/setup/passkey/complete/",
+        passkeys.PasskeyRegistrationComplete.as_view(),
+        name="two_factor_setup_passkey_complete",
+    ),
+    path(
+        "two-factor/setup/passkey/done/",
+        passkeys.passkey_registered,
+        name="two_factor_setup_passkey_done",
+    ),
+    path(
+        "two-factor/setup/passkey/i18n/",
+        passkeys.passkey_i18n,
+        name="two_factor_setup_passkey_i18n",
+    ),
     path("two-factor/backup-codes/", two_factor.backup_codes, name="backup_codes"),
     path(
         "two-factor/backup-codes/new/",

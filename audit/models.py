@@ -34,6 +34,7 @@ class AuditEvent(models.Model):
         ACCOUNT_REACTIVATED = "account.reactivated", "Account reactivated"
         SESSION_ENDED = "account.session_ended", "Another session ended"
         MESSAGE_DELIVERY_FAILED = "message.delivery_failed", "Email or text could not be sent"
+        MESSAGE_RETRIED = "message.retried", "Undelivered email or text sent again by help desk"
         REAUTHENTICATED = "account.reauthenticated", "Password confirmed for a security change"
         REAUTHENTICATION_FAILED = (
             "account.reauthentication_failed",
@@ -61,6 +62,15 @@ class AuditEvent(models.Model):
         ROLE_CANCELLED = "roles.cancelled", "Role request cancelled"
         ROLE_EXPIRED = "roles.expired", "Role request expired"
         ROLE_REVOKED = "roles.revoked", "Role revoked"
+        ACCESS_REVIEW_OPENED = "roles.access_review_opened", "Yearly access review opened"
+        ACCESS_REVIEW_CONFIRMED = (
+            "roles.access_review_confirmed",
+            "Role confirmed in access review",
+        )
+        ACCESS_REVIEW_REMOVED = (
+            "roles.access_review_removed",
+            "Role removed: not confirmed in the access review",
+        )
         CLINICIAN_CONNECTED = "roles.clinician_connected", "Connected as a clinician"
         CLINICIAN_ROLE_ENDED = (
             "roles.clinician_ended",
@@ -90,6 +100,19 @@ class AuditEvent(models.Model):
         API_TOKEN_ROTATED = "submissions.token_rotated", "API token rotated"
         API_TOKEN_REVOKED = "submissions.token_revoked", "API token revoked"
         API_TOKEN_USED = "submissions.token_used", "API token used"
+        PUBLIC_REPORTING_FLAGGED = (
+            "feedback.public_reporting_flagged",
+            "Public reporting figure flagged for review",
+        )
+        PUBLIC_REPORTING_FLAG_RESOLVED = (
+            "feedback.public_reporting_flag_resolved",
+            "Public reporting review closed by help desk",
+        )
+        SURVEY_REGISTERED = "registrations.registered", "Registered for Web Interface or CAHPS"
+        SURVEY_REGISTRATION_CANCELLED = (
+            "registrations.cancelled",
+            "Web Interface or CAHPS registration cancelled",
+        )
 
     action = models.CharField(max_length=64, choices=Action.choices)
     actor = models.ForeignKey(

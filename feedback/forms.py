@@ -232,3 +232,68 @@ class OptInElectionForm(PortalForm):
     def __init__(self, *args, subjects, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["subject"].choices = [(s, s) for s in subjects]
+
+
+TEXT_ERRORS = {
+    "max_length": "Use at most %(limit_value)d characters.",
+    "null_characters_not_allowed": "Remove the invisible control characters.",
+}
+
+
+class PublicReportingFlagForm(PortalForm):
+    """Which figure of the preview to review, and why."""
+
+    figure = forms.ChoiceField(
+        label="Figure to review",
+        error_messages={
+            "required": "Choose the figure to review.",
+            "invalid_choice": "Choose a figure from the preview.",
+        },
+    )
+    reason = forms.CharField(
+        label="Why this figure looks wrong",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Say why this figure should be reviewed.", **TEXT_ERRORS},
+    )
+
+    def __init__(self, *args, figures, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["figure"].choices = [("", "- Select -")] + [
+            (f.key, f"{f.label} ({f.value})") for f in figures
+        ]
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError("Say why this figure should be reviewed.", code="required")
+        return reason
+
+
+class PublicReportingResolutionForm(PortalForm):
+    resolution = forms.CharField(
+        label="Outcome of the review (sent to the requester)",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Say what the review found.", **TEXT_ERRORS},
+    )
+
+    def clean_resolution(self):
+        text = self.cleaned_data["resolution"].strip()
+        if not text:
+            raise ValidationError("Say what the review found.", code="required")
+        return text
+
+
+class ParticipantSearchForm(PortalForm):
+    """Search an APM entity's participants by name, NPI or the last digits of a TIN."""
+
+    q = forms.CharField(
+        label="Search by name, NPI or last digits of a TIN",
+        required=False,
+        max_length=100,
+        error_messages=TEXT_ERRORS,
+    )
+
+    def clean_q(self):
+        return self.cleaned_data["q"].strip()

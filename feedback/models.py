@@ -444,6 +444,14 @@ class ExceptionApplication(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} {self.performance_year} ({self.status})"
 
+    def category_labels_keys(self):
+        """Return the names of the categories the application asks to reweight."""
+        return {
+            name
+            for name in ("quality", "cost", "improvement_activities", "promoting_interoperability")
+            if getattr(self, name)
+        }
+
     def category_labels(self):
         return [
             label
@@ -506,3 +514,62 @@ class OptInElection(models.Model):
 
     def __str__(self):
         return f"{self.get_decision_display()} ({self.performance_year})"
+
+
+class PublicReportingFlag(models.Model):
+    """A figure of the public reporting preview (the final score, a category score or one
+    measure's rate) that the organization asks CMS to review before Care Compare publishes
+    it. The help desk sees the open ones and closes each with a note."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Awaiting review"
+        RESOLVED = "resolved", "Reviewed"
+
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.CASCADE,
+        related_name="public_reporting_flags",
+    )
+    performance_year = models.PositiveSmallIntegerField()
+    figure = models.CharField(
+        max_length=60, help_text="Which figure: final_score, a category name or measure:<id>."
+    )
+    figure_label = models.CharField(max_length=200)
+    shown_value = models.CharField(max_length=40, help_text="The value the preview showed.")
+    reason = models.TextField(max_length=1000)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    flagged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    flagged_at = models.DateTimeField()
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution = models.TextField(max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["-flagged_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=YEAR_RANGE, name="public_reporting_flag_year"),
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "resolved"]), name="public_reporting_flag_status"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open") | Q(resolved_at__isnull=False),
+                name="public_reporting_flag_resolved_has_time",
+            ),
+            # One open request per figure: a second flag adds nothing the reviewer needs.
+            models.UniqueConstraint(
+                fields=["organization", "performance_year", "figure"],
+                condition=Q(status="open"),
+                name="one_open_public_reporting_flag_per_figure",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.figure_label} {self.performance_year} ({self.status})"

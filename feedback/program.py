@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
 
-from django.utils import timezone
+from qpp_portal import clock
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "program_years.json"
 PAYMENT_YEAR_OFFSET = 2  # 42 CFR 414.1405(e): the adjustment applies two years later.
@@ -93,7 +93,7 @@ def program_year(year):
 
 def today():
     """Return today's date in the portal's time zone (tests replace this to move time)."""
-    return timezone.localdate()
+    return clock.today()
 
 
 def released_years(on=None):
@@ -137,15 +137,50 @@ def payment_adjustment(final_score, year):
     return adjustment.quantize(ADJUSTMENT_PLACES, rounding=ROUND_HALF_UP) + 0  # no -0.000
 
 
-def final_score(scores, weights):
-    """Return the weighted final score of category ``scores`` (0-100 each; None = not scored).
+def payment_adjustment_parts(final_score, year):
+    """Return (base, exceptional) of the payment adjustment of ``payment_adjustment``: the
+    exceptional-performance part is None in the years without the bonus (from 2023), and
+    the two add up to the total exactly (the exceptional part takes the rounding)."""
+    total = payment_adjustment(final_score, year)
+    figures = program_year(year)
+    if figures.exceptional_threshold is None:
+        return total, None
+    score = Decimal(str(final_score))
+    threshold = figures.performance_threshold
+    if score < threshold:
+        return total, Decimal("0.000")
+    base = figures.max_negative_adjustment * (score - threshold) / (HUNDRED - threshold)
+    base = (base * figures.scaling_factor).quantize(ADJUSTMENT_PLACES, rounding=ROUND_HALF_UP)
+    return base, total - base
 
-    A category that is not scored gives its weight to the others in proportion (a
-    simplification of the reweighting in 42 CFR 414.1380(c)).
-    """
+
+def final_score(scores, weights):
+    """Return the weighted final score of category ``scores`` (0-100 each; None = not scored)
+    with ``weights`` that are already reweighted (``feedback.reweighting.category_weights``
+    applies 42 CFR 414.1380(c)); a category left unscored with a weight shares it in
+    proportion, for callers that give the year's base weights."""
     scored = {name: weights[name] for name in CATEGORIES if scores.get(name) is not None}
     total_weight = sum(scored.values())
     if not total_weight:
         return Decimal("0.00")
     total = sum(Decimal(str(scores[name])) * weight for name, weight in scored.items())
     return (total / total_weight).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+APM_MODELS_FILE = Path(__file__).resolve().parent / "data" / "apm_models.json"
+
+
+@cache
+def apm_models():
+    """Return {model type: {apm_id, first_year, last_year, advanced, mips_apm}} (sources in
+    ``data/apm_models.json``)."""
+    return json.loads(APM_MODELS_FILE.read_text())["models"]
+
+
+def apm_model_ran(model_type, year):
+    """Answer whether the APM model ran in performance ``year`` (unknown models: yes)."""
+    model = apm_models().get(model_type)
+    if model is None:
+        return True
+    last = model["last_year"]
+    return model["first_year"] <= year and (last is None or year <= last)

@@ -5,6 +5,9 @@ alone; what is read here then narrows to the membership: a Clinician membership 
 rows of its own clinician.
 """
 
+from dataclasses import dataclass
+
+from django.db.models import Q
 from django.http import Http404
 
 from organizations.models import ApmParticipation, Clinician, Enrolment, Organization
@@ -12,12 +15,14 @@ from roles.capabilities import Role
 
 from . import program
 from .models import (
+    CATEGORY_FIELDS,
     ApmIncentivePayment,
     ClinicianEligibility,
     ExceptionApplication,
     FeedbackReport,
     OptInElection,
     PracticeEligibility,
+    PublicReportingFlag,
 )
 
 
@@ -55,7 +60,11 @@ def feedback_years(membership):
         if membership.organization.kind == Organization.Kind.PRACTICE and not (
             membership.organization.is_virtual_group
         ):
-            reports = reports.filter(clinician=membership.clinician)
+            # Their individual report, and the group's that applies to them (issue 14).
+            own = Q(clinician=membership.clinician)
+            if _clinician_belongs(membership):
+                own |= Q(clinician__isnull=True)
+            reports = reports.filter(own)
         elif _clinician_belongs(membership):
             reports = reports.filter(clinician__isnull=True)
         else:
@@ -75,8 +84,10 @@ def summary_report(membership, year):
     if is_clinician_view(membership):
         organization = membership.organization
         if organization.kind == Organization.Kind.PRACTICE and not organization.is_virtual_group:
-            return reports.filter(clinician=membership.clinician).first()
-        if not _clinician_belongs(membership):
+            own = reports.filter(clinician=membership.clinician).first()
+            if own is not None or not _clinician_belongs(membership):
+                return own
+        elif not _clinician_belongs(membership):
             return None
     return reports.filter(clinician__isnull=True).first()
 
@@ -250,3 +261,258 @@ def get_application_for_review(user, pk):
     if application is None:
         raise Http404("No such exception application.")
     return application
+
+
+# --- Public reporting preview -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PreviewFigure:
+    """One figure Care Compare would publish: ``key`` names it in a review request."""
+
+    key: str
+    label: str
+    value: str
+    source: str
+
+
+def public_reporting_figures(organization, year):
+    """Return the figures Care Compare would publish for ``organization`` (a practice as a
+    group, a virtual group or an APM entity) for ``year``: the final score and category
+    scores of its own feedback report, and the performance rate of each quality measure it
+    (or a registry for it) submitted."""
+    figures = []
+    report = FeedbackReport.objects.filter(
+        organization=organization,
+        performance_year=year,
+        level=organization_level(organization),
+        clinician__isnull=True,
+    ).first()
+    if report is not None:
+        figures.append(
+            PreviewFigure("final_score", "MIPS final score", f"{report.final_score}", "feedback")
+        )
+        for name, (label, score, _weight) in zip(
+            CATEGORY_FIELDS, report.categories(), strict=True
+        ):
+            if score is not None:
+                figures.append(
+                    PreviewFigure(name, f"{label} category score", f"{score}", "feedback")
+                )
+    from submissions import catalogue
+    from submissions import selectors as submission_selectors
+    from submissions.models import EntityType
+
+    filters = {"performance_year": year}
+    if organization.kind == Organization.Kind.PRACTICE and not organization.is_virtual_group:
+        filters["entity_type"] = EntityType.GROUP
+    seen = set()
+    for submission in submission_selectors.submissions_visible_to(organization, **filters):
+        for measurement_set in submission.visible_sets:
+            if measurement_set.category != catalogue.Category.QUALITY:
+                continue
+            for measurement in measurement_set.measurements.all():
+                key = f"measure:{measurement.measure_id}"
+                rate = (measurement.value or {}).get("performanceRate")
+                if key in seen or rate is None:
+                    continue
+                seen.add(key)
+                measure = catalogue.measure(year, measurement.measure_id)
+                title = measure.title if measure else "Quality measure"
+                figures.append(
+                    PreviewFigure(
+                        key,
+                        f"Measure {measurement.measure_id}: {title}",
+                        f"{rate}%",
+                        "submitted data",
+                    )
+                )
+    return figures
+
+
+def public_reporting_flags(organization, year=None):
+    flags = PublicReportingFlag.objects.filter(organization=organization).select_related(
+        "flagged_by"
+    )
+    if year is not None:
+        flags = flags.filter(performance_year=year)
+    return flags
+
+
+def open_public_reporting_flags():
+    """Help desk: the review requests not yet closed, oldest first."""
+    return (
+        PublicReportingFlag.objects.filter(status=PublicReportingFlag.Status.OPEN)
+        .select_related("organization", "flagged_by")
+        .order_by("flagged_at", "id")
+    )
+
+
+def get_public_reporting_flag_for_review(user, pk):
+    require_help_desk(user)
+    flag = PublicReportingFlag.objects.filter(pk=pk).select_related("organization").first()
+    if flag is None:
+        raise Http404("No such review request.")
+    return flag
+
+
+# --- Registries' clients --------------------------------------------------------------------
+
+
+def registry_clients(registry):
+    """Return the practices a registry submits data for (CMS: "the clients of a registry are
+    those it submits data for"): those whose TIN is on a submission holding a measurement
+    set the registry submitted."""
+    from submissions.models import Submission
+
+    tins = Submission.objects.filter(measurement_sets__submitter=registry).values(
+        "taxpayer_identification_number"
+    )
+    return Organization.objects.filter(kind=Organization.Kind.PRACTICE, tin__in=tins).order_by(
+        "legal_business_name", "tin"
+    )
+
+
+def get_registry_client(registry, client_id):
+    """Return the registry's client practice ``client_id``; Http404 for any other."""
+    try:
+        client_id = int(client_id)
+    except (TypeError, ValueError):
+        raise Http404("No such client.") from None
+    client = registry_clients(registry).filter(pk=client_id).first()
+    if client is None:
+        raise Http404("No such client.")
+    return client
+
+
+# --- APM participants --------------------------------------------------------------------------
+
+
+def apm_participation_years(entity):
+    return sorted(
+        set(
+            ApmParticipation.objects.filter(entity=entity).values_list(
+                "performance_year", flat=True
+            )
+        ),
+        reverse=True,
+    )
+
+
+def apm_participants(entity, year, query=""):
+    """Return (tins, clinicians) of the APM entity for ``year``: each participating TIN's
+    participation row, and each participating clinician's row with ``.eligibility`` (their
+    ClinicianEligibility under that TIN, or None). ``query`` narrows to a name, NPI or the
+    last digits of a TIN."""
+    rows = ApmParticipation.objects.filter(entity=entity, performance_year=year).select_related(
+        "practice", "clinician"
+    )
+    query = (query or "").strip()
+    if query:
+        match = (
+            Q(practice__legal_business_name__icontains=query)
+            | Q(clinician__first_name__icontains=query)
+            | Q(clinician__last_name__icontains=query)
+        )
+        if query.isdigit():
+            match |= Q(clinician__npi=query) | Q(practice__tin__endswith=query)
+        rows = rows.filter(match)
+    tins = [r for r in rows if r.clinician_id is None]
+    clinicians = [r for r in rows if r.clinician_id is not None]
+    eligibility = {
+        (e.clinician_id, e.practice_id): e
+        for e in ClinicianEligibility.objects.filter(
+            performance_year=year, clinician__in=[r.clinician_id for r in clinicians]
+        )
+    }
+    for row in clinicians:
+        row.eligibility = eligibility.get((row.clinician_id, row.practice_id))
+    tins.sort(key=lambda r: (r.practice.legal_business_name, r.practice.tin or ""))
+    clinicians.sort(key=lambda r: (r.clinician.last_name, r.clinician.first_name, r.clinician.npi))
+    return tins, clinicians
+
+
+# --- Feedback from submitted data ---------------------------------------------------------------
+
+
+def submitted_score(organization, year):
+    """Return the preliminary score of the organization's own submitted data for ``year``
+    (a practice's group submission, a virtual group's or an APM entity's) as
+    ``{"total", "categories", "measures"}``, each measure with its performance rate,
+    benchmark decile and points; None when nothing was submitted or the year has no
+    scoring figures. Computed by ``submissions.scoring``, the one place scoring lives."""
+    from submissions import representation, scoring
+    from submissions import selectors as submission_selectors
+    from submissions.models import EntityType
+
+    filters = {"performance_year": year}
+    if organization.kind == Organization.Kind.PRACTICE and not organization.is_virtual_group:
+        filters["entity_type"] = EntityType.GROUP
+    submission = submission_selectors.submissions_visible_to(organization, **filters).first()
+    if submission is None or not submission.visible_sets:
+        return None
+    data = representation.submission_data(submission, submission.visible_sets)
+    try:
+        tree = scoring.score_submission(
+            data,
+            context=submission_selectors.scoring_context(
+                submission_selectors.submission_identity(submission)
+            ),
+        )
+    except ValueError:
+        return None
+    measures = []
+    for part in tree.get("parts", ()):
+        if part.get("name") != "quality":
+            continue
+        for set_part in part["original"].get("parts", ()):
+            if not set_part.get("metadata", {}).get("measurementSetPicked", True):
+                continue
+            for measure in set_part.get("parts", ()):
+                metadata = measure.get("metadata", {})
+                measures.append(
+                    {
+                        "measure_id": measure.get("name"),
+                        "title": measure.get("title", ""),
+                        "performance_rate": metadata.get("performanceRate"),
+                        "decile": metadata.get("decile"),
+                        "points": measure.get("value"),
+                    }
+                )
+    return {
+        "total": tree["value"],
+        "categories": scoring.category_scores(tree),
+        "measures": measures,
+    }
+
+
+def group_report_for_clinician(membership, year):
+    """Return the group (or virtual group) report of the membership's practice for ``year``
+    when the membership is a Clinician enrolled there: the group-reported feedback that
+    applies to them (CMS uses the higher of the two scores). None otherwise."""
+    organization = membership.organization
+    if not is_clinician_view(membership) or organization.kind != Organization.Kind.PRACTICE:
+        return None
+    if year not in program.released_years() or not _clinician_belongs(membership):
+        return None
+    return FeedbackReport.objects.filter(
+        organization=organization,
+        performance_year=year,
+        clinician__isnull=True,
+        level=organization_level(organization),
+    ).first()
+
+
+def approved_exceptions(membership, year):
+    """Return the approved exception applications that reweight categories for ``year`` in
+    the membership's organization (a Clinician: the whole organization's and their own)."""
+    applications = ExceptionApplication.objects.filter(
+        organization=membership.organization,
+        performance_year=year,
+        status=ExceptionApplication.Status.APPROVED,
+    ).select_related("clinician")
+    if is_clinician_view(membership):
+        applications = applications.filter(
+            Q(clinician__isnull=True) | Q(clinician=membership.clinician)
+        )
+    return applications

@@ -10,6 +10,7 @@ from accounts.messaging import send_templated_email
 from audit.models import AuditEvent
 from audit.services import record_event
 from organizations.models import ApmParticipation, Enrolment, Organization
+from qpp_portal import clock
 
 from . import program
 from .models import (
@@ -17,6 +18,7 @@ from .models import (
     ExceptionApplication,
     OptInElection,
     PracticeEligibility,
+    PublicReportingFlag,
 )
 
 CATEGORY_NAMES = ("quality", "cost", "improvement_activities", "promoting_interoperability")
@@ -108,7 +110,7 @@ def file_exception_application(
             end_date=end_date,
             description=description,
             filed_by=acting_user,
-            filed_at=timezone.now(),
+            filed_at=clock.now(),
             **{name: name in categories for name in CATEGORY_NAMES},
         )
         record_event(
@@ -199,10 +201,8 @@ def decide_exception_application(*, application, approve, acting_user, reason=""
                 "application": application,
                 "organization_name": application.organization.legal_business_name,
             }
-            transaction.on_commit(
-                lambda: send_templated_email(
-                    app="feedback", name="exception_decided", to=filer.email, context=context
-                )
+            send_templated_email(
+                app="feedback", name="exception_decided", to=filer.email, context=context
             )
     return application
 
@@ -248,7 +248,7 @@ def make_opt_in_election(
                     performance_year=performance_year,
                     decision=decision,
                     made_by=acting_user,
-                    made_at=timezone.now(),
+                    made_at=clock.now(),
                 )
         except IntegrityError:
             # Lost a race with a simultaneous election (the unique constraint held).
@@ -266,3 +266,96 @@ def make_opt_in_election(
             decision=decision,
         )
     return election
+
+
+def flag_public_reporting_figure(
+    *, organization, performance_year, figure, reason, acting_user, request=None
+):
+    """Ask for a review of one figure of the public reporting preview and return the flag;
+    raise ValidationError outside the year's preview window, for a figure the preview does
+    not show, or when that figure already awaits review."""
+    from . import public_reporting, selectors
+
+    window = public_reporting.preview_window(performance_year)
+    if window is None or not window.is_open():
+        raise ValidationError(
+            "The preview period for this year is closed (or not open yet).", code="window"
+        )
+    shown = {f.key: f for f in selectors.public_reporting_figures(organization, performance_year)}
+    if figure not in shown:
+        raise ValidationError("Choose a figure from the preview.", code="figure")
+    with transaction.atomic():
+        Organization.objects.select_for_update().get(pk=organization.pk)
+        if PublicReportingFlag.objects.filter(
+            organization=organization,
+            performance_year=performance_year,
+            figure=figure,
+            status=PublicReportingFlag.Status.OPEN,
+        ).exists():
+            raise ValidationError("This figure already awaits review.", code="duplicate")
+        flag = PublicReportingFlag.objects.create(
+            organization=organization,
+            performance_year=performance_year,
+            figure=figure,
+            figure_label=shown[figure].label[:200],
+            shown_value=shown[figure].value[:40],
+            reason=reason,
+            flagged_by=acting_user,
+            flagged_at=timezone.now(),
+        )
+        record_event(
+            action=AuditEvent.Action.PUBLIC_REPORTING_FLAGGED,
+            request=request,
+            actor=acting_user,
+            flag=flag.pk,
+            organization=organization.pk,
+            year=performance_year,
+        )
+    return flag
+
+
+def resolve_public_reporting_flag(*, flag, resolution, acting_user, request=None):
+    """Close a review request with the help desk's note and email whoever raised it; raise
+    ValidationError if it is already closed or ``acting_user`` holds a role in its
+    organization (somebody else reviews it)."""
+    from roles.models import Membership
+
+    with transaction.atomic():
+        flag = (
+            PublicReportingFlag.objects.select_for_update(of=("self",))
+            .select_related("flagged_by", "organization")
+            .get(pk=flag.pk)
+        )
+        if flag.status != PublicReportingFlag.Status.OPEN:
+            raise ValidationError("This request was already reviewed.", code="not_open")
+        if Membership.objects.filter(
+            user=acting_user, organization=flag.organization, status=Membership.Status.ACTIVE
+        ).exists():
+            raise ValidationError(
+                "You hold a role in this organization, so another member of the help desk "
+                "must review it.",
+                code="own_case",
+            )
+        flag.status = PublicReportingFlag.Status.RESOLVED
+        flag.resolution = resolution
+        flag.resolved_by = acting_user
+        flag.resolved_at = timezone.now()
+        flag.save(update_fields=["status", "resolution", "resolved_by", "resolved_at"])
+        record_event(
+            action=AuditEvent.Action.PUBLIC_REPORTING_FLAG_RESOLVED,
+            request=request,
+            actor=acting_user,
+            subject=flag.flagged_by,
+            flag=flag.pk,
+        )
+        if flag.flagged_by is not None and flag.flagged_by.email:
+            send_templated_email(
+                app="feedback",
+                name="public_reporting_reviewed",
+                to=flag.flagged_by.email,
+                context={
+                    "flag": flag,
+                    "organization_name": flag.organization.legal_business_name,
+                },
+            )
+    return flag

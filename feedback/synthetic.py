@@ -15,10 +15,11 @@ from django.db import transaction
 
 from organizations.models import ApmParticipation, Clinician, Enrolment, Organization
 
-from . import program
+from . import program, reweighting
 from .models import (
     ApmIncentivePayment,
     ClinicianEligibility,
+    ExceptionApplication,
     FeedbackReport,
     PracticeEligibility,
     QpStatus,
@@ -29,6 +30,8 @@ BATCH_SIZE = 2000
 # final rule: physical and occupational therapists, clinical psychologists and others).
 TYPES_ADDED_IN_2019 = {"Physical Therapist", "Clinical Psychologist", "Occupational Therapist"}
 TWO = Decimal("0.01")
+# CMS formed the first virtual groups for the 2018 performance year (CY 2018 QPP final rule).
+VIRTUAL_GROUPS_FROM = 2018
 
 
 def _clinician_type_eligible(specialty, year):
@@ -53,19 +56,37 @@ def _score(rng, skill, spread=12):
     return Decimal(str(max(0.0, min(100.0, rng.gauss(skill, spread))))).quantize(TWO)
 
 
-def build_report(rng, *, figures, skill, small_practice=False, **subject):
-    """Return an unsaved FeedbackReport for ``subject`` (organization, clinician, level)."""
-    unscored = set()
+def build_report(rng, *, figures, skill, small_practice=False, reweighted=(), **subject):
+    """Return an unsaved FeedbackReport for ``subject`` (organization, clinician, level),
+    weighted per 42 CFR 414.1380(c) (``feedback.reweighting``); ``reweighted`` are the
+    categories of approved exception applications."""
+    organization = subject["organization"]
+    apm_entity = subject.get("level") == FeedbackReport.Level.APM_ENTITY
+    unscored = set(reweighted)
     if small_practice and rng.random() < 0.5:
         unscored.add("promoting_interoperability")  # the automatic small-practice hardship
     if rng.random() < 0.15:
         unscored.add("cost")  # too few cases to attribute
-    weights = effective_weights(figures.weights, unscored)
-    scores = {name: (_score(rng, skill) if weights[name] else None) for name in program.CATEGORIES}
-    if weights["improvement_activities"]:
+    base = reweighting.category_weights(
+        figures.year, apm_entity=apm_entity, model_type=organization.model_type
+    )
+    scores = {
+        name: (_score(rng, skill) if base[name] and name not in unscored else None)
+        for name in program.CATEGORIES
+    }
+    if scores["improvement_activities"] is not None:
         # Improvement Activities come in steps of 20 (medium) or 40 (high) weighted points of 40.
         scores["improvement_activities"] = Decimal(rng.choice([50, 50, 75, 100, 100, 100]))
-    final = program.final_score(scores, weights)
+    weights, final = reweighting.final_score(
+        figures.year,
+        scores,
+        small_practice=small_practice,
+        apm_entity=apm_entity,
+        model_type=organization.model_type,
+    )
+    scores = {name: (scores[name] if weights[name] else None) for name in program.CATEGORIES}
+    if not any(weights.values()):  # nothing scored at all: the report shows Quality at 0
+        weights, scores = {**weights, "quality": 100}, {**scores, "quality": Decimal("0.00")}
     return FeedbackReport(
         performance_year=figures.year,
         final_score=final,
@@ -100,9 +121,13 @@ def generate_feedback_data(*, seed=1, today=None):
     # (practice, clinician or None, year) -> entity, from the APM participation lists.
     participating = {}
     entity_years = defaultdict(set)
-    for row in ApmParticipation.objects.order_by(
+    for row in ApmParticipation.objects.select_related("entity").order_by(
         "entity__entity_id", "performance_year", "practice__tin", "clinician__npi"
     ):
+        # The reference data may list a model in years it did not run (CPC+ ended in 2021):
+        # such participation earns no QP status and no APM feedback.
+        if not program.apm_model_ran(row.entity.model_type, row.performance_year):
+            continue
         participating.setdefault((row.clinician_id, row.performance_year), row.entity_id)
         entity_years[row.entity_id].add(row.performance_year)
     clinician_skill = {
@@ -114,12 +139,24 @@ def generate_feedback_data(*, seed=1, today=None):
     # QP status and new enrolment belong to the clinician and year, whatever the TIN: a QP
     # is excluded from MIPS under every practice it bills under.
     personal_status = {}
+    # Approved exception applications reweight their categories: (organization, clinician
+    # or None, year) -> {category}.
+    excepted = defaultdict(set)
+    for application in ExceptionApplication.objects.filter(
+        status=ExceptionApplication.Status.APPROVED
+    ):
+        excepted[
+            (application.organization_id, application.clinician_id, application.performance_year)
+        ].update(application.category_labels_keys())
     for practice in practices:
         skill = rng.uniform(45, 95)
         clinicians = enrolled[practice.pk]
         small = len(clinicians) <= 15
         rural = rng.random() < 0.2
         for figures in years:
+            if practice.is_virtual_group and figures.year < VIRTUAL_GROUPS_FROM:
+                continue
+            group_exception = excepted[(practice.pk, None, figures.year)]
             lv = figures.low_volume
             size = max(1, len(clinicians))
             charges = int(rng.lognormvariate(11.3, 0.7) * size)
@@ -178,6 +215,8 @@ def generate_feedback_data(*, seed=1, today=None):
                             figures=figures,
                             skill=(skill + clinician_skill[clinician.pk]) / 2,
                             small_practice=small,
+                            reweighted=group_exception
+                            | excepted[(practice.pk, clinician.pk, figures.year)],
                             organization=practice,
                             clinician=clinician,
                             level=FeedbackReport.Level.INDIVIDUAL,
@@ -195,6 +234,7 @@ def generate_feedback_data(*, seed=1, today=None):
                         figures=figures,
                         skill=skill,
                         small_practice=small,
+                        reweighted=group_exception,
                         organization=practice,
                         level=level,
                     )
@@ -208,6 +248,7 @@ def generate_feedback_data(*, seed=1, today=None):
                         rng,
                         figures=figures,
                         skill=skill,
+                        reweighted=excepted[(entity.pk, None, figures.year)],
                         organization=entity,
                         level=FeedbackReport.Level.APM_ENTITY,
                     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import apm_views, public_reporting_views, views
 
 app_name = "feedback"
 urlpatterns = [
@@ -20,4 +20,29 @@ urlpatterns = [
         name="exception_withdraw",
     ),
     path("<int:organization_id>/opt-in/", views.opt_in, name="opt_in"),
+    path(
+        "<int:organization_id>/public-reporting/",
+        public_reporting_views.preview,
+        name="public_reporting",
+    ),
+    path(
+        "help-desk/public-reporting/",
+        public_reporting_views.review_flags,
+        name="public_reporting_reviews",
+    ),
+    path(
+        "help-desk/public-reporting/<int:pk>/",
+        public_reporting_views.review_flag,
+        name="public_reporting_review",
+    ),
+    path(
+        "<int:organization_id>/apm-participants/",
+        apm_views.participants,
+        name="apm_participants",
+    ),
+    path(
+        "<int:organization_id>/apm-participants.csv",
+        apm_views.participants_csv,
+        name="apm_participants_csv",
+    ),
 ]

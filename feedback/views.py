@@ -19,6 +19,7 @@ from django_ratelimit.decorators import ratelimit
 from audit.models import AuditEvent
 from audit.services import record_event
 from organizations.models import Clinician, Enrolment, Organization
+from qpp_portal.spreadsheets import safe_cell
 from roles.capabilities import Capability, role_allows
 from roles.decorators import requires_capability
 from roles.selectors import active_memberships
@@ -60,7 +61,9 @@ def _sections(membership):
         "eligibility": allows(Capability.VIEW_ELIGIBILITY),
         "exceptions": allows(Capability.FILE_EXCEPTION_APPLICATION),
         "opt_in": allows(Capability.SUBMIT_OPT_IN_ELECTION)
-        and organization.kind == Organization.Kind.PRACTICE,
+        and organization.kind in (Organization.Kind.PRACTICE, Organization.Kind.REGISTRY),
+        "public_reporting": allows(Capability.PREVIEW_PUBLIC_REPORTING),
+        "apm_participants": allows(Capability.VIEW_APM_PARTICIPANTS),
     }
 
 
@@ -98,6 +101,17 @@ def summary(request, membership):
             score_chart=charts.score_chart(report, figures),
             category_chart=charts.category_chart(report),
             clinician_reports=selectors.clinician_reports(membership, year),
+            adjustment_parts=program.payment_adjustment_parts(report.final_score, year),
+            group_report=(
+                selectors.group_report_for_clinician(membership, year)
+                if report.clinician_id
+                else None
+            ),
+            submitted=(
+                None
+                if selectors.is_clinician_view(membership)
+                else selectors.submitted_score(membership.organization, year)
+            ),
         )
     return render(request, "feedback/summary.html", context)
 
@@ -150,15 +164,6 @@ CSV_HEADER = [
 ]
 
 
-def _cell(value):
-    """Neutralise text a spreadsheet would run as a formula (CSV injection)."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 @requires_capability(Capability.VIEW_PERFORMANCE_FEEDBACK)
 def download(request, membership, year):
     """Download the year's feedback the person may see as CSV."""
@@ -184,7 +189,7 @@ def download(request, membership, year):
         who = report.clinician
         writer.writerow(
             [
-                _cell(v)
+                safe_cell(v)
                 for v in (
                     report.performance_year,
                     report.get_level_display(),
@@ -234,6 +239,7 @@ def eligibility(request, membership):
             ),
             "rows": selectors.eligibility_rows(membership, year),
             "incentives": selectors.apm_incentives(membership, year),
+            "approved_exceptions": selectors.approved_exceptions(membership, year),
         },
     )
 
@@ -361,7 +367,8 @@ def review(request, pk):
 
 @requires_capability(Capability.SUBMIT_OPT_IN_ELECTION)
 def opt_in(request, membership):
-    """Opt-in elections for the practice and its clinicians who may opt in, for a year."""
+    """Opt-in elections for the practice and its clinicians who may opt in, for a year;
+    for a registry, on behalf of the client practice chosen (``client``)."""
     organization = membership.organization
     years = [y for y in _past_and_current_years() if program.program_year(y).opt_in_available]
     source = request.POST if request.method == "POST" else request.GET
@@ -371,19 +378,24 @@ def opt_in(request, membership):
         if year_form.is_bound and year_form.is_valid()
         else (years[0] if years else None)
     )
-    group, rows = selectors.opt_in_candidates(organization, year)
+    practice, clients = organization, None
+    if organization.kind == Organization.Kind.REGISTRY:
+        clients = list(selectors.registry_clients(organization))
+        if source.get("client"):
+            practice = selectors.get_registry_client(organization, source.get("client"))
+        else:
+            practice = clients[0] if clients else None
+    group, rows = selectors.opt_in_candidates(practice, year) if practice else (None, [])
     subjects = [r.clinician.npi for r in rows] + ([GROUP] if group else [])
     form = OptInElectionForm(request.POST if request.method == "POST" else None, subjects=subjects)
     if request.method == "POST" and year_form.is_valid() and form.is_valid():
         subject = form.cleaned_data["subject"]
         clinician = None
         if subject != GROUP:
-            clinician = Enrolment.objects.get(
-                practice=organization, clinician__npi=subject
-            ).clinician
+            clinician = Enrolment.objects.get(practice=practice, clinician__npi=subject).clinician
         try:
             services.make_opt_in_election(
-                practice=organization,
+                practice=practice,
                 clinician=clinician,
                 performance_year=year,
                 decision=form.cleaned_data["decision"],
@@ -397,6 +409,7 @@ def opt_in(request, membership):
         return redirect(
             reverse("feedback:opt_in", kwargs={"organization_id": organization.pk})
             + f"?year={year}"
+            + (f"&client={practice.pk}" if clients is not None else "")
         )
     if request.method == "POST":
         messages.error(
@@ -412,6 +425,8 @@ def opt_in(request, membership):
             "sections": _sections(membership),
             "year_form": year_form,
             "year": year,
+            "clients": clients,
+            "client": practice if clients is not None else None,
             "group": group,
             "rows": rows,
             "window_open": year is not None and services.opt_in_window_open(year),

@@ -232,3 +232,31 @@ def audit_export(request):
             ]
         )
     return response
+
+
+@help_desk_only
+def undelivered(request):
+    """Emails and texts the outbox gave up on after its retries, newest first."""
+    from outbox import selectors as outbox_selectors
+
+    page = Paginator(outbox_selectors.undelivered_messages(), EVENTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "helpdesk/undelivered.html", {"page": page})
+
+
+@help_desk_only
+@require_POST
+def retry_undelivered(request, message_id):
+    """Queue one undelivered message again (``outbox.services.retry_message``)."""
+    from outbox import selectors as outbox_selectors
+    from outbox import services as outbox_services
+
+    message = outbox_selectors.get_undelivered_message(message_id)
+    if message is not None and outbox_services.retry_message(
+        message=message, acting_user=request.user, request=request
+    ):
+        messages.success(request, "The message is queued to be sent again.")
+    else:
+        messages.info(request, "This message is no longer waiting to be sent again.")
+    return redirect("helpdesk:undelivered")

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
+from django.utils.module_loading import import_string
 
 # Leading bytes of each accepted type: the content decides, never the file's name.
 SIGNATURES = (
@@ -27,14 +28,20 @@ def sniff(uploaded):
 
 
 def document_storage():
-    """Return storage under PRIVATE_MEDIA_ROOT, read from settings each time (tests move it).
+    """Return the ``identity_documents`` storage (``settings.STORAGES``), built each time.
 
-    ``base_url`` is None: these files have no URL and are read only through the
-    permission-checking download view.
+    Several web machines share it when it is object storage. A FileSystemStorage without a
+    location keeps the files under PRIVATE_MEDIA_ROOT/proofing, read from settings each time
+    (tests move it). ``base_url`` is None: these files have no URL and are read only through
+    the permission-checking download view.
     """
-    return FileSystemStorage(
-        location=Path(settings.PRIVATE_MEDIA_ROOT) / "proofing", base_url=None
-    )
+    config = settings.STORAGES["identity_documents"]
+    options = dict(config.get("OPTIONS", {}))
+    backend = import_string(config["BACKEND"])
+    if issubclass(backend, FileSystemStorage):
+        options.setdefault("location", Path(settings.PRIVATE_MEDIA_ROOT) / "proofing")
+        options.setdefault("base_url", None)
+    return backend(**options)
 
 
 def save_file(uploaded, extension):

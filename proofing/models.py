@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from qpp_portal import clock
+
 
 class CreditFile(models.Model):
     """A person's simulated credit file, generated from their profile (see ``proofing.credit``).
@@ -70,6 +72,8 @@ class ProofingAttempt(models.Model):
     reference = models.CharField(max_length=32, blank=True, default="")
     started_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(null=True, blank=True)
+    # Times the person asked for more time (PROOFING_QUIZ_EXTENSIONS at most; WCAG 2.2.1).
+    extensions_used = models.PositiveSmallIntegerField(default=0)
     completed_at = models.DateTimeField(null=True, blank=True, db_index=True)
     reference_cleared_at = models.DateTimeField(null=True, blank=True)
     reference_cleared_by = models.ForeignKey(
@@ -101,7 +105,7 @@ class ProofingAttempt(models.Model):
 
     @property
     def is_expired(self):
-        return self.expires_at is not None and timezone.now() >= self.expires_at
+        return self.expires_at is not None and clock.now() >= self.expires_at
 
     @property
     def reference_display(self):

@@ -5,9 +5,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from accounts.models import User, keyed_digests
+from qpp_portal import clock
 
 from .models import ManualProofingCase, ProofingAttempt, ProofingDocument
 
@@ -26,7 +26,7 @@ def require_reviewer(user):
 
 def recent_failure_count(user):
     """Count the person's failed or timed-out question sets within the failure window."""
-    since = timezone.now() - settings.PROOFING_FAILURE_WINDOW
+    since = clock.now() - settings.PROOFING_FAILURE_WINDOW
     return ProofingAttempt.objects.filter(
         user=user, status__in=ProofingAttempt.FAILED_STATUSES, completed_at__gte=since
     ).count()

@@ -12,6 +12,7 @@ from accounts.models import User
 from accounts.services import complete_identity_verification
 from audit.models import AuditEvent
 from audit.services import record_event
+from qpp_portal import clock
 from qpp_portal.links import absolute_url
 
 from . import documents
@@ -90,7 +91,7 @@ def begin_attempt(person, request):
     if begun is None:
         # Nobody would take the person: documents and a reviewer are the way left.
         path, begun = "", ProofingStart(result=ProofingResult(outcome=Outcome.MANUAL_REVIEW))
-    now = timezone.now()
+    now = clock.now()
     attempt = ProofingAttempt(user=person, backend=path, started_at=now)
     record_event(
         action=AuditEvent.Action.PROOFING_STARTED,
@@ -114,7 +115,7 @@ def begin_attempt(person, request):
 
 def record_result(*, attempt, result, request=None):
     """Save how ``attempt`` ended; complete verification if it passed. Call inside atomic."""
-    attempt.completed_at = timezone.now()
+    attempt.completed_at = clock.now()
     attempt.correct_count = result.correct
     attempt.question_count = result.total
     attempt.evidence = result.detail
@@ -153,7 +154,7 @@ def record_result(*, attempt, result, request=None):
 def expire_attempt(*, attempt, request=None):
     """End an attempt whose time ran out: a failure, with a reference like any other."""
     attempt.status = ProofingAttempt.Status.EXPIRED
-    attempt.completed_at = timezone.now()
+    attempt.completed_at = clock.now()
     attempt.reference = new_reference()
     attempt.backend_state = {}
     attempt.evidence = {"reason": "time_limit"}
@@ -187,12 +188,28 @@ def submit_answers(*, attempt, answers, request=None):
             backend = load_backend(locked.backend)
         except ImproperlyConfigured:
             locked.status = ProofingAttempt.Status.CANCELLED
-            locked.completed_at = timezone.now()
+            locked.completed_at = clock.now()
             locked.backend_state = {}
             locked.save()
             return locked
         result = backend.score(user=locked.user, state=locked.backend_state, answers=answers)
         return record_result(attempt=locked, result=result, request=request)
+
+
+def extend_quiz(*, attempt):
+    """Move the deadline of an open quiz one time limit on from now and return the
+    attempt; raise ProofingError once PROOFING_QUIZ_EXTENSIONS are used, or when the
+    attempt is closed or already past its deadline (WCAG 2.2.1: warn and allow extending)."""
+    with transaction.atomic():
+        locked = ProofingAttempt.objects.select_for_update().get(pk=attempt.pk)
+        if locked.status != ProofingAttempt.Status.IN_PROGRESS or locked.is_expired:
+            raise ProofingError("These questions are closed; you can start again.")
+        if locked.extensions_used >= settings.PROOFING_QUIZ_EXTENSIONS:
+            raise ProofingError("You have had all the extra time allowed for these questions.")
+        locked.expires_at = clock.now() + settings.PROOFING_QUIZ_TIME_LIMIT
+        locked.extensions_used += 1
+        locked.save(update_fields=["expires_at", "extensions_used"])
+    return locked
 
 
 def expire_if_due(*, attempt, request=None):
@@ -231,7 +248,7 @@ def redeem_reference(*, user, reference, request=None):
                 "The bureau has not cleared this reference number yet. Call "
                 f"{settings.PROOFING_BUREAU_PHONE} with the number ready, then enter it again."
             )
-        attempt.reference_used_at = timezone.now()
+        attempt.reference_used_at = clock.now()
         attempt.save(update_fields=["reference_used_at"])
         ManualProofingCase.objects.filter(
             user=person, status=ManualProofingCase.Status.PENDING
@@ -259,7 +276,7 @@ def clear_reference(*, attempt, reviewer, request=None):
             raise ProofingError("This reference number was already used.")
         if locked.reference_cleared_at is not None:
             return locked
-        locked.reference_cleared_at = timezone.now()
+        locked.reference_cleared_at = clock.now()
         locked.reference_cleared_by = reviewer
         locked.save(update_fields=["reference_cleared_at", "reference_cleared_by"])
         record_event(
@@ -331,13 +348,11 @@ def submit_manual_proofing(*, user, photo_id_type, request=None):
             case=case.pk,
         )
         status_url = absolute_url(request, "proofing:status")
-        transaction.on_commit(
-            lambda: send_templated_email(
-                app="proofing",
-                name="manual_submitted",
-                to=person.email,
-                context={"user": person, "case": case, "status_url": status_url},
-            )
+        send_templated_email(
+            app="proofing",
+            name="manual_submitted",
+            to=person.email,
+            context={"user": person, "case": case, "status_url": status_url},
         )
     user.identity_status = person.identity_status
     return case
@@ -369,13 +384,11 @@ def approve_manual_proofing(*, case, reviewer, request=None):
         )
         person = complete_identity_verification(user=locked.user, method="manual", request=request)
         sign_in_url = absolute_url(request, "accounts:sign_in")
-        transaction.on_commit(
-            lambda: send_templated_email(
-                app="proofing",
-                name="manual_approved",
-                to=person.email,
-                context={"user": person, "sign_in_url": sign_in_url},
-            )
+        send_templated_email(
+            app="proofing",
+            name="manual_approved",
+            to=person.email,
+            context={"user": person, "sign_in_url": sign_in_url},
         )
     return locked
 
@@ -405,13 +418,11 @@ def reject_manual_proofing(*, case, reviewer, reason, request=None):
             case=locked.pk,
         )
         resubmit_url = absolute_url(request, "proofing:manual")
-        transaction.on_commit(
-            lambda: send_templated_email(
-                app="proofing",
-                name="manual_rejected",
-                to=person.email,
-                context={"user": person, "reason": reason, "resubmit_url": resubmit_url},
-            )
+        send_templated_email(
+            app="proofing",
+            name="manual_rejected",
+            to=person.email,
+            context={"user": person, "reason": reason, "resubmit_url": resubmit_url},
         )
     return locked
 

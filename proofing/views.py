@@ -8,13 +8,16 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET
 
 from accounts.models import User
 from accounts.views.registration import step_context
+from qpp_portal import clock
 
 from . import documents, selectors, services
+from .backends.base import ProofingUnavailable
 from .forms import (
     ClearReferenceForm,
     ManualProofingForm,
@@ -27,6 +30,11 @@ from .models import ManualProofingCase, ProofingAttempt
 
 VERIFY_IDENTITY_STEP = 4
 TIME_RAN_OUT = "Time ran out before your answers were sent, so they could not be accepted."
+# HARP's wording when Experian cannot be reached; no attempt is used up.
+BUREAU_UNAVAILABLE = (
+    "We are unable to verify your identity at this time because the identity verification "
+    "service is unavailable. Your information has been saved. Please try again later."
+)
 
 
 def page(request, template, context=None):
@@ -111,6 +119,10 @@ def start(request):
         except services.ProofingError as error:
             messages.info(request, str(error))
             return redirect("proofing:start")
+        except ProofingUnavailable:
+            # Nothing was recorded (the transaction rolled back): no try is counted.
+            messages.error(request, BUREAU_UNAVAILABLE)
+            return redirect("proofing:start")
         return after_attempt(request, attempt)
     return page(
         request,
@@ -131,8 +143,22 @@ def questions(request):
         return redirect("proofing:start")
     if attempt.is_expired:
         return after_attempt(request, services.expire_if_due(attempt=attempt, request=request))
-    form = QuizForm(request.POST or None, questions=attempt.questions)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and "extend" in request.POST:
+        # "I need more time": the answers chosen so far come back as they were.
+        try:
+            attempt = services.extend_quiz(attempt=attempt)
+        except services.ProofingError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                f"You have until {timezone.localtime(attempt.expires_at):%-I:%M %p} to send "
+                "your answers.",
+            )
+        form = QuizForm(initial=request.POST.dict(), questions=attempt.questions)
+    else:
+        form = QuizForm(request.POST or None, questions=attempt.questions)
+    if request.method == "POST" and form.is_bound and form.is_valid():
         try:
             attempt = services.submit_answers(
                 attempt=attempt, answers=form.cleaned_data, request=request
@@ -149,6 +175,8 @@ def questions(request):
             "attempt": attempt,
             "pass_minimum": settings.PROOFING_PASS_MINIMUM,
             "time_limit_minutes": int(settings.PROOFING_QUIZ_TIME_LIMIT.total_seconds() // 60),
+            "extensions_left": settings.PROOFING_QUIZ_EXTENSIONS - attempt.extensions_used,
+            "seconds_left": max(0, int((attempt.expires_at - clock.now()).total_seconds())),
         },
     )
 

@@ -5,7 +5,6 @@ from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 from django.views.defaults import page_not_found
 
-
 API_PREFIX = "/api/"
 
 

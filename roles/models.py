@@ -220,3 +220,63 @@ class ValidationAttempt(models.Model):
 
     def __str__(self):
         return f"Validation try for {self.membership_id}: {self.failure_code or 'matched'}"
+
+
+class AccessReview(models.Model):
+    """The yearly access review of one organization: by ``deadline`` a Security Official
+    confirms, per member, that they still need their role; roles left unconfirmed are
+    removed (``roles.services.run_access_reviews``)."""
+
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="access_reviews"
+    )
+    year = models.PositiveSmallIntegerField()
+    opened_at = models.DateTimeField()
+    deadline = models.DateTimeField()
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-year", "organization_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "year"], name="roles_one_access_review_per_year"
+            )
+        ]
+
+    def __str__(self):
+        return f"Access review {self.year} of {self.organization_id}"
+
+    @property
+    def is_open(self):
+        return self.closed_at is None
+
+
+class AccessReviewItem(models.Model):
+    """One member's role under review: confirmed by a Security Official, or removed at the
+    deadline."""
+
+    review = models.ForeignKey(AccessReview, on_delete=models.CASCADE, related_name="items")
+    membership = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="access_review_items"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "membership"], name="roles_one_item_per_member_and_review"
+            )
+        ]
+
+    def __str__(self):
+        return f"Review item of membership {self.membership_id}"

@@ -9,12 +9,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.http import Http404
-from django.utils import timezone
 
 from organizations import selectors as organization_selectors
 from organizations.models import ApmParticipation, Clinician, Organization
+from qpp_portal import clock
 
 from .capabilities import Capability, Role, capabilities_for, role_allows
 from .models import Membership, ValidationAttempt
@@ -41,7 +41,7 @@ def max_organization_validation_failures():
 def recent_validation_failures(organization, user=None):
     """Count the failed first-Security-Official tries for ``organization`` (``user``'s only,
     if given) within ROLE_VALIDATION_FAILURE_WINDOW_DAYS, across every request."""
-    since = timezone.now() - timedelta(days=settings.ROLE_VALIDATION_FAILURE_WINDOW_DAYS)
+    since = clock.now() - timedelta(days=settings.ROLE_VALIDATION_FAILURE_WINDOW_DAYS)
     attempts = ValidationAttempt.objects.filter(
         membership__organization=organization, created_at__gte=since
     ).exclude(failure_code="")
@@ -86,9 +86,21 @@ def active_membership(user, organization_id):
 
 
 def pending_requests(user):
-    """Return the person's pending requests, newest first, with their organizations."""
-    return Membership.objects.filter(user=user, status=Membership.Status.PENDING).select_related(
-        "organization"
+    """Return the person's pending requests, newest first, with their organizations; one
+    past its expiry is left out (the daily job expires it: ``services.expire_role_requests``)."""
+    return (
+        Membership.objects.filter(user=user, status=Membership.Status.PENDING)
+        .exclude(overdue_requests())
+        .select_related("organization")
+    )
+
+
+def overdue_requests(now=None):
+    """A ``Q`` matching pending requests past their expiry that the daily job has not yet
+    expired: exclude it so a list shows them as gone without expiring them in a GET."""
+    return Q(
+        awaiting__in=Membership.EXPIRING_AWAITING,
+        expires_at__lte=now or clock.now(),
     )
 
 
@@ -185,6 +197,7 @@ def organization_pending_requests(organization):
             status=Membership.Status.PENDING,
             awaiting=Membership.Awaiting.SECURITY_OFFICIAL,
         )
+        .exclude(overdue_requests())
         .select_related("user")
         .order_by("requested_at", "id")
     )
@@ -413,3 +426,15 @@ def validation_attempts(user, membership):
                 ("Registry TIN", tin, "tin", tin == organization.tin),
             ]
     return attempts
+
+
+def latest_access_review(organization):
+    """Return the organization's latest yearly access review with its items and their
+    people, or None."""
+    from .models import AccessReview
+
+    return (
+        AccessReview.objects.filter(organization=organization)
+        .prefetch_related("items__membership__user", "items__confirmed_by")
+        .first()
+    )

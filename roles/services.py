@@ -3,7 +3,8 @@
 Each function takes keyword arguments only and follows one pattern: inside
 ``transaction.atomic`` lock the organization row (then the membership row), check the
 current state, save with ``update_fields``, write a MembershipEvent and an audit event, and
-send email with ``transaction.on_commit`` so nobody is told about a change that rolled back.
+queue email in the same transaction (``accounts.messaging``) so nobody is told about a
+change that rolled back.
 
 Locks are always taken in the same order, organization then membership, so two services
 working on one organization queue up instead of deadlocking. Locking the organization is
@@ -14,8 +15,9 @@ committed by whoever held it before. SQLite serialises writers anyway.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -26,6 +28,7 @@ from audit.services import record_event
 from organizations import selectors as organization_selectors
 from organizations.models import Organization
 from organizations.validators import normalize_identifier, normalize_tin
+from qpp_portal import clock
 from qpp_portal.links import absolute_url
 
 from . import selectors
@@ -103,7 +106,7 @@ def _transition(membership, *, status, actor, reason="", awaiting="", decided=Fa
     membership.awaiting = awaiting if status == Status.PENDING else ""
     fields = ["status", "awaiting"]
     if decided:
-        membership.decided_at = timezone.now()
+        membership.decided_at = clock.now()
         membership.decided_by = actor
         membership.decision_reason = reason
         fields += ["decided_at", "decided_by", "decision_reason"]
@@ -128,12 +131,10 @@ def _audit(action, membership, *, request=None, actor=None, **detail):
 
 
 def _email_after_commit(*, name, to, context):
-    """Send ``templates/roles/emails/<name>_*`` to person ``to`` once the change commits."""
+    """Queue ``templates/roles/emails/<name>_*`` to person ``to`` in the change's transaction."""
     address = to.email
     context = {"recipient": to, **context}
-    transaction.on_commit(
-        lambda: send_templated_email(app="roles", name=name, to=address, context=context)
-    )
+    send_templated_email(app="roles", name=name, to=address, context=context)
 
 
 def _require_manager(user, organization):
@@ -159,7 +160,7 @@ def _notify_security_officials(membership, request):
 
 
 def _expires_at():
-    return timezone.now() + timedelta(days=selectors.request_expiry_days())
+    return clock.now() + timedelta(days=selectors.request_expiry_days())
 
 
 # --- Requests ------------------------------------------------------------------------------
@@ -480,7 +481,7 @@ def _decide(*, membership, acting_user, reason, approve, request):
             raise RoleError("This request has already been decided.", code="not_pending")
         if membership.user_id == acting_user.pk:
             raise RoleError("You cannot decide your own request.", code="own_request")
-        if membership.expires_at and membership.expires_at <= timezone.now():
+        if membership.expires_at and membership.expires_at <= clock.now():
             raise RoleError(
                 "This request has expired; the person can request the role again.",
                 code="expired",
@@ -569,8 +570,8 @@ def expire_role_requests(*, now=None, user=None, organization=None, request=None
     one organization's), email each requester, and return how many expired.
 
     Requests in the help desk's queue do not expire. Run daily by ``manage.py
-    expire_role_requests``; the list pages also call it for what they show."""
-    now = now or timezone.now()
+    expire_role_requests`` (``roles.tasks``); the list pages leave out what is overdue."""
+    now = now or clock.now()
     due = Membership.objects.filter(
         status=Status.PENDING, awaiting__in=Membership.EXPIRING_AWAITING, expires_at__lte=now
     )
@@ -856,3 +857,210 @@ def record_security_official_lookup(*, help_desk_user, organization, request=Non
         subject=help_desk_user,
         organization=organization.pk,
     )
+
+
+# --- Yearly access review ------------------------------------------------------------------
+
+
+def access_review_window(year):
+    """Return ``(opens, deadline)`` of ``year``'s access review (settings ACCESS_REVIEW_*)."""
+    month, day = (int(part) for part in settings.ACCESS_REVIEW_OPENS_ON.split("-"))
+    opens = timezone.make_aware(datetime(year, month, day))
+    return opens, opens + timedelta(days=settings.ACCESS_REVIEW_DAYS)
+
+
+def _reviewed_memberships(organization):
+    return Membership.objects.filter(
+        organization=organization,
+        status=Status.ACTIVE,
+        role__in=(Role.SECURITY_OFFICIAL, Role.STAFF_USER),
+    ).select_related("user")
+
+
+def open_access_review(*, organization, now=None):
+    """Open ``organization``'s access review of the year of ``now`` (once a year) with an
+    item per active Security Official and Staff User, email every Security Official, and
+    return it; return the existing one if it is open already. A sole Security Official's
+    own role is confirmed at once: nobody else could, and the last one is never removed."""
+    from .models import AccessReview, AccessReviewItem
+
+    now = now or clock.now()
+    with transaction.atomic():
+        organization = _lock_organization(organization)
+        review = AccessReview.objects.filter(organization=organization, year=now.year).first()
+        if review is not None:
+            return review
+        _, deadline = access_review_window(now.year)
+        review = AccessReview.objects.create(
+            organization=organization, year=now.year, opened_at=now, deadline=max(deadline, now)
+        )
+        members = list(_reviewed_memberships(organization))
+        officials = [m for m in members if m.role == Role.SECURITY_OFFICIAL]
+        for membership in members:
+            sole_official = membership.role == Role.SECURITY_OFFICIAL and len(officials) == 1
+            AccessReviewItem.objects.create(
+                review=review, membership=membership, confirmed_at=now if sole_official else None
+            )
+        record_event(
+            action=Action.ACCESS_REVIEW_OPENED,
+            actor=None,
+            subject=None,
+            organization=organization.pk,
+            review=review.pk,
+            members=len(members),
+        )
+        for official in officials:
+            _email_after_commit(
+                name="access_review_opened",
+                to=official.user,
+                context={
+                    "organization": organization,
+                    "review": review,
+                    "link": absolute_url(None, "roles:access_review", organization.pk),
+                },
+            )
+    return review
+
+
+def confirm_access(*, item, acting_user, request=None):
+    """Record that ``acting_user``, a Security Official of the organization, confirms the
+    member of ``item`` still needs the role. Raise RoleError if the review is closed, the
+    role no longer active, or it is the acting person's own role."""
+    from .models import AccessReviewItem
+
+    with transaction.atomic():
+        organization = _lock_organization(item.review.organization)
+        _require_manager(acting_user, organization)
+        item = (
+            AccessReviewItem.objects.select_for_update(of=("self",))
+            .select_related("review", "membership")
+            .get(pk=item.pk)
+        )
+        if item.review.organization_id != organization.pk or not item.review.is_open:
+            raise RoleError("This access review is closed.", code="review_closed")
+        if not item.membership.is_active:
+            raise RoleError("This role is not active.", code="not_active")
+        if item.membership.user_id == acting_user.pk:
+            raise RoleError(
+                "Another Security Official confirms your own role.", code="own_request"
+            )
+        if item.confirmed_at is None:
+            item.confirmed_at = clock.now()
+            item.confirmed_by = acting_user
+            item.save(update_fields=["confirmed_at", "confirmed_by"])
+            _audit(
+                Action.ACCESS_REVIEW_CONFIRMED,
+                item.membership,
+                request=request,
+                actor=acting_user,
+                review=item.review_id,
+            )
+    return item
+
+
+def _remind_access_review(review, now):
+    if review.reminded_at or now < review.deadline - timedelta(
+        days=settings.ACCESS_REVIEW_REMINDER_DAYS
+    ):
+        return False
+    review.reminded_at = now
+    review.save(update_fields=["reminded_at"])
+    waiting = review.items.filter(confirmed_at__isnull=True, removed_at__isnull=True).count()
+    if waiting:
+        for official in selectors.security_officials(review.organization):
+            _email_after_commit(
+                name="access_review_reminder",
+                to=official.user,
+                context={
+                    "organization": review.organization,
+                    "review": review,
+                    "waiting": waiting,
+                    "link": absolute_url(None, "roles:access_review", review.organization_id),
+                },
+            )
+    return True
+
+
+def close_access_review(*, review, now=None):
+    """At the deadline, remove every role of ``review`` nobody confirmed (never the
+    organization's last Security Official), email each person and the Security Officials,
+    close the review and return how many roles were removed."""
+    from .models import AccessReview
+
+    now = now or clock.now()
+    removed = []
+    with transaction.atomic():
+        organization = _lock_organization(review.organization)
+        review = AccessReview.objects.select_for_update().get(pk=review.pk)
+        if not review.is_open or now < review.deadline:
+            return 0
+        for item in review.items.select_related("membership__user").filter(
+            confirmed_at__isnull=True, removed_at__isnull=True
+        ):
+            membership = _lock_membership(item.membership)
+            if not membership.is_active:
+                continue
+            if (
+                membership.role == Role.SECURITY_OFFICIAL
+                and selectors.security_officials(organization).count() <= 1
+            ):
+                continue  # only the help desk vacates the last Security Official
+            reason = (
+                f"Not confirmed in the {review.year} access review by {review.deadline:%B %-d}."
+            )
+            _transition(membership, status=Status.REVOKED, actor=None, reason=reason, decided=True)
+            item.removed_at = now
+            item.save(update_fields=["removed_at"])
+            _audit(Action.ACCESS_REVIEW_REMOVED, membership, actor=None, review=review.pk)
+            _email_after_commit(
+                name="access_review_removed",
+                to=membership.user,
+                context={"membership": membership, "organization": organization, "review": review},
+            )
+            removed.append(membership)
+        review.closed_at = now
+        review.save(update_fields=["closed_at"])
+        if removed:
+            for official in selectors.security_officials(organization):
+                _email_after_commit(
+                    name="access_review_closed",
+                    to=official.user,
+                    context={
+                        "organization": organization,
+                        "review": review,
+                        "removed": ", ".join(m.user.get_full_name() for m in removed),
+                    },
+                )
+    return len(removed)
+
+
+def run_access_reviews(*, now=None):
+    """Daily: open the year's access reviews once their day comes (organizations with a
+    Security Official), send the reminders, and close the reviews past their deadline;
+    return how many roles were removed."""
+    from .models import AccessReview
+
+    now = now or clock.now()
+    opens, _ = access_review_window(now.year)
+    if now >= opens:
+        reviewed = AccessReview.objects.filter(year=now.year).values("organization_id")
+        due = (
+            Organization.objects.filter(
+                memberships__status=Status.ACTIVE,
+                memberships__role=Role.SECURITY_OFFICIAL,
+            )
+            .exclude(pk__in=reviewed)
+            .distinct()
+        )
+        for organization in due:
+            open_access_review(organization=organization, now=now)
+    removed = 0
+    for review in AccessReview.objects.filter(closed_at__isnull=True).select_related(
+        "organization"
+    ):
+        if now >= review.deadline:
+            removed += close_access_review(review=review, now=now)
+        else:
+            with transaction.atomic():
+                _remind_access_review(review, now)
+    return removed

@@ -32,6 +32,11 @@ urlpatterns = [
         views.revoke,
         name="revoke",
     ),
+    path(
+        "organizations/<int:organization_id>/access-review/",
+        views.access_review,
+        name="access_review",
+    ),
     path("help-desk/", views.help_desk, name="help_desk"),
     path(
         "help-desk/organizations/<int:organization_id>/",

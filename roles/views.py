@@ -32,6 +32,7 @@ from .forms import (
 from .models import Membership
 
 RESULTS_PER_PAGE = 20
+MEMBERS_PER_PAGE = 50
 SEARCHABLE_KINDS = {kind.value for kind in Organization.Kind}
 
 # The page behind each capability, where one exists yet; the others are listed without a
@@ -46,6 +47,10 @@ CAPABILITY_PAGES = {
     Capability.UPLOAD_SUBMISSION_FILE: "submissions:upload",
     Capability.VIEW_PRELIMINARY_SCORING: "submissions:scoring",
     Capability.DOWNLOAD_API_TOKEN: "submissions:tokens",
+    Capability.SUBMIT_OPT_IN_ELECTION: "feedback:opt_in",
+    Capability.PREVIEW_PUBLIC_REPORTING: "feedback:public_reporting",
+    Capability.VIEW_APM_PARTICIPANTS: "feedback:apm_participants",
+    Capability.REGISTER_WEB_INTERFACE_OR_CAHPS: "registrations:registrations",
 }
 
 
@@ -64,8 +69,9 @@ def capability_page(capability, organization):
 
 
 def manage(request):
-    """The person's connected organizations, their pending requests, and the way to connect."""
-    services.expire_role_requests(user=request.user, request=request)
+    """The person's connected organizations, their pending requests, and the way to connect.
+
+    Requests past their expiry are left out, not expired here: a GET sends no email."""
     return render(
         request,
         "roles/manage.html",
@@ -107,7 +113,18 @@ def connect_find(request, kind):
     return render(
         request,
         "roles/connect/find.html",
-        {"form": form, "page": page, "kind": kind, "kind_label": Organization.Kind(kind).label},
+        {
+            "form": form,
+            "page": page,
+            "kind": kind,
+            "kind_label": Organization.Kind(kind).label,
+            # "Find your APM Entity" (a program's name), "Find your practice" (a word).
+            "kind_name": (
+                Organization.Kind(kind).label
+                if kind == Organization.Kind.APM_ENTITY
+                else Organization.Kind(kind).label.lower()
+            ),
+        },
     )
 
 
@@ -301,9 +318,10 @@ def organization(request, membership):
 def organization_access(request, membership):
     """A Security Official's view of who has access and who is waiting."""
     organization = membership.organization
-    services.expire_role_requests(organization=organization, request=request)
-    members = list(selectors.organization_members(organization))
-    official_count = sum(1 for member in members if member.role == Role.SECURITY_OFFICIAL)
+    members = Paginator(selectors.organization_members(organization), MEMBERS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    official_count = selectors.security_officials(organization).count()
     return render(
         request,
         "roles/organization_access.html",
@@ -311,6 +329,7 @@ def organization_access(request, membership):
             "membership": membership,
             "organization": organization,
             "members": members,
+            "page": members,
             "official_count": official_count,
             "pending": selectors.organization_pending_requests(organization),
         },
@@ -502,4 +521,31 @@ def help_desk_review(request, membership_id):
             "attempts": selectors.validation_attempts(request.user, membership),
             "reference": selectors.review_reference(request.user, membership),
         },
+    )
+
+
+@requires_capability(Capability.MANAGE_ACCESS)
+def access_review(request, membership):
+    """The yearly access review: a Security Official confirms, per member, that they still
+    need their role (POST ``item``)."""
+    organization = membership.organization
+    review = selectors.latest_access_review(organization)
+    if request.method == "POST":
+        item = get_object_or_404(
+            review.items.all() if review else Membership.objects.none(),
+            pk=request.POST.get("item") or 0,
+        )
+        try:
+            item = services.confirm_access(item=item, acting_user=request.user, request=request)
+        except services.RoleError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, f"Confirmed: {item.membership.user.get_full_name()} keeps the role."
+            )
+        return redirect("roles:access_review", organization.pk)
+    return render(
+        request,
+        "roles/access_review.html",
+        {"membership": membership, "organization": organization, "review": review},
     )

@@ -1,5 +1,6 @@
 from django.core.mail.backends.console import EmailBackend as ConsoleEmailBackend
 
+from .gateway import held_until
 from .models import SandboxMessage
 
 
@@ -14,5 +15,6 @@ class SandboxEmailBackend(ConsoleEmailBackend):
                     recipient=recipient,
                     subject=str(message.subject)[:255],
                     body=message.body,
+                    available_at=held_until("email"),
                 )
         return super().send_messages(email_messages)

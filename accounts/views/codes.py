@@ -7,6 +7,7 @@ from django_otp.plugins.otp_email.models import EmailDevice
 from .. import selectors, services
 from ..forms import CodeForm
 from ..models import PhoneDevice
+from ..passkeys import is_passkey, passkey_configuration
 
 SIDE_CHANNEL_DEVICES = (EmailDevice, PhoneDevice)
 
@@ -53,6 +54,11 @@ def code_page(request, *, user, device, template, on_verified, sign_in, send_red
             "device": device,
             "device_name": selectors.describe_device(device),
             "sends_code": isinstance(device, SIDE_CHANNEL_DEVICES),
+            # A passkey proves itself in the browser, and only to sign in (not in recovery).
+            "is_passkey": is_passkey(device),
+            "passkey_config": passkey_configuration(request)
+            if is_passkey(device) and sign_in
+            else None,
             "other_devices": others,
         },
     )

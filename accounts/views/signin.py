@@ -1,3 +1,6 @@
+import time
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_not_required
@@ -5,13 +8,14 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.models import AuditEvent
 from audit.services import record_event
 
 from .. import selectors, services, throttles
 from ..forms import LOGIN_FAILED, SignInForm
+from ..middleware import LAST_ACTIVITY_KEY
 from ..models import User
 from ..reauthentication import mark_reauthenticated
 from .codes import code_page
@@ -156,7 +160,11 @@ def signed_out(request):
     return render(request, "accounts/signed_out.html")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def keepalive(request):
-    """Reset the idle timer from the session warning; the middleware did the work."""
-    return JsonResponse({"signedIn": True})
+    """POST: reset the idle timer from the session warning (the middleware did the work).
+    GET: say how many idle seconds are left without resetting them, so every open tab
+    keeps to the server's timer."""
+    last = request.session.get(LAST_ACTIVITY_KEY, time.time())
+    left = settings.SESSION_IDLE_TIMEOUT.total_seconds() - (time.time() - last)
+    return JsonResponse({"signedIn": True, "idleSecondsLeft": max(0, int(left))})

@@ -28,6 +28,7 @@ METHODS = [
     ("sms", "Text message (SMS) to a phone"),
     ("voice", "Voice call to a phone"),
     ("email", "Email"),
+    ("passkey", "Passkey (your device's fingerprint, face or PIN, or a security key)"),
 ]
 
 
@@ -57,6 +58,8 @@ def setup(request):
             return redirect("accounts:two_factor_setup_totp")
         if method == "email":
             return redirect("accounts:two_factor_setup_email")
+        if method == "passkey":
+            return redirect("accounts:two_factor_setup_passkey")
         return redirect(f"{reverse('accounts:two_factor_setup_phone')}?method={method}")
     return render(
         request,

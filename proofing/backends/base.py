@@ -49,6 +49,11 @@ class ProofingStart:
     result: ProofingResult | None = None
 
 
+class ProofingUnavailable(Exception):
+    """The backend cannot be reached now (a bureau outage). The portal counts no try, keeps
+    the person's profile and asks them to come back later."""
+
+
 class ProofingBackend:
     """Prove that a person is who their profile says.
 
@@ -66,6 +71,7 @@ class ProofingBackend:
       audits it and completes verification. The time limit and the limit on failed
       attempts are the portal's (settings), not the backend's.
     - Nothing a backend returns may contain the SSN or date of birth.
+    - ``start`` raises ``ProofingUnavailable`` when the service behind it is down.
     """
 
     #: Shown to reviewers beside each attempt.

@@ -1,5 +1,6 @@
 """Settings shared by every environment. Each value can be set from the environment."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -36,6 +37,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_email",
+    # Passkeys as a second factor (accounts/passkeys.py).
+    "django_otp_webauthn",
     "axes",
     "csp",
     "rest_framework",
@@ -49,11 +52,19 @@ INSTALLED_APPS = [
     "roles",
     "feedback",
     "submissions",
+    "registrations",
     "helpdesk",
+    # Background delivery (Django's Tasks API; django-tasks until Django 6).
+    "django_tasks",
+    "django_tasks_db",
+    "outbox",
+    "health_check",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A request id for the logs and the X-Request-ID header (qpp_portal.logging).
+    "qpp_portal.logging.RequestIdMiddleware",
     # Before anything reads the path or the body (qpp_portal/request_guards.py).
     "qpp_portal.request_guards.RejectNulBytesMiddleware",
     "qpp_portal.request_guards.RequestBodyLimitMiddleware",
@@ -96,11 +107,18 @@ TEMPLATES = [
 ]
 # Every form renders through templates/forms/: USWDS markup, errors beside the field.
 FORM_RENDERER = "qpp_portal.forms.USWDSFormRenderer"
+# A form refused by the CSRF check gets the portal's own page (templates/403_csrf.html).
+CSRF_FAILURE_VIEW = "qpp_portal.views.csrf_failure"
+# Links in emails and texts are absolute from here, also when no request is at hand
+# (daily commands, background tasks): qpp_portal.links.absolute_url.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        # Connections are kept between requests and checked before reuse.
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -148,6 +166,10 @@ SESSION_IDLE_TIMEOUT = env_minutes("SESSION_IDLE_TIMEOUT_MINUTES", 15)
 SESSION_ABSOLUTE_TIMEOUT = env_minutes("SESSION_ABSOLUTE_TIMEOUT_MINUTES", 12 * 60)
 SESSION_TIMEOUT_WARNING = env_minutes("SESSION_TIMEOUT_WARNING_MINUTES", 2)
 SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())
+# Sessions read from the shared cache, written through to the database.
+SESSION_ENGINE = env_str("SESSION_ENGINE", "django.contrib.sessions.backends.cached_db")
+# The last activity is stored at most this often; idle time is measured to within it.
+SESSION_ACTIVITY_WRITE_INTERVAL = env_int("SESSION_ACTIVITY_WRITE_SECONDS", 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = True
@@ -221,6 +243,21 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "QPP Portal <no-reply@qpp-portal.example>")
 
+# Background work (outbox deliveries, daily jobs) through Django's Tasks API. Production
+# uses the database queue worked by `manage.py db_worker`; the immediate backend runs each
+# task in the process that enqueues it, once its transaction commits (outbox.services).
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# Each email or text is tried this many times, waiting OUTBOX_RETRY_DELAY doubled after each
+# failure (capped at an hour), then marked failed for the help desk (helpdesk:undelivered).
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 5)
+OUTBOX_RETRY_DELAY = timedelta(seconds=env_int("OUTBOX_RETRY_DELAY_SECONDS", 60))
+OUTBOX_KEEP_SENT_DAYS = env_int("OUTBOX_KEEP_SENT_DAYS", 30)
+
 # The sandbox (inbox of sent messages, simulator aids) exists only where this is on.
 SANDBOX_ENABLED = False
 
@@ -236,12 +273,20 @@ STATICFILES_DIRS = [
     # USWDS comes from npm (package.json), never copied into the repository.
     ("uswds", BASE_DIR / "node_modules" / "@uswds" / "uswds" / "dist"),
 ]
+# Uploaded identity documents live here, outside anything served publicly.
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Identity documents (proofing/documents.py): a private bucket when several web machines
+    # share them (IDENTITY_DOCUMENT_STORAGE names the backend, e.g. storages' S3Storage);
+    # a FileSystemStorage without a location keeps them under PRIVATE_MEDIA_ROOT/proofing.
+    "identity_documents": {
+        "BACKEND": env_str(
+            "IDENTITY_DOCUMENT_STORAGE", "django.core.files.storage.FileSystemStorage"
+        ),
+    },
 }
-# Uploaded identity documents live here, outside anything served publicly.
-PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private")))
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -257,10 +302,20 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# LOG_FORMAT=json writes one JSON object a line with the request id (qpp_portal.logging).
+LOG_FORMAT = env_str("LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "qpp_portal.logging.RequestIdFilter"}},
+    "formatters": {"json": {"()": "qpp_portal.logging.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
@@ -278,6 +333,8 @@ PROOFING_BACKENDS = env_list(
 PROOFING_QUESTION_COUNT = env_int("PROOFING_QUESTION_COUNT", 5)
 PROOFING_PASS_MINIMUM = env_int("PROOFING_PASS_MINIMUM", 4)  # right answers needed to pass
 PROOFING_QUIZ_TIME_LIMIT = env_minutes("PROOFING_QUIZ_TIME_LIMIT_MINUTES", 10)
+# "I need more time" on the quiz moves its deadline a time limit on, this many times.
+PROOFING_QUIZ_EXTENSIONS = env_int("PROOFING_QUIZ_EXTENSIONS", 2)
 # This many failed or timed-out question sets within the window send a person to manual proofing.
 PROOFING_FAILURE_LIMIT = env_int("PROOFING_FAILURE_LIMIT", 3)
 PROOFING_FAILURE_WINDOW = env_minutes("PROOFING_FAILURE_WINDOW_MINUTES", 24 * 60)
@@ -304,6 +361,12 @@ ROLE_VALIDATION_FAILURE_WINDOW_DAYS = env_int("ROLE_VALIDATION_FAILURE_WINDOW_DA
 ROLE_MAX_ORGANIZATION_VALIDATION_FAILURES = env_int(
     "ROLE_MAX_ORGANIZATION_VALIDATION_FAILURES", 10
 )
+# Yearly access review: opens each year on this month and day (MM-DD), Security Officials
+# confirm each member within ACCESS_REVIEW_DAYS, reminded ACCESS_REVIEW_REMINDER_DAYS before
+# the deadline; roles not confirmed by then are removed (roles.services.run_access_reviews).
+ACCESS_REVIEW_OPENS_ON = env_str("ACCESS_REVIEW_OPENS_ON", "01-15")
+ACCESS_REVIEW_DAYS = env_int("ACCESS_REVIEW_DAYS", 30)
+ACCESS_REVIEW_REMINDER_DAYS = env_int("ACCESS_REVIEW_REMINDER_DAYS", 7)
 # The year APM participation is checked against; empty means the latest year in the data.
 CURRENT_PERFORMANCE_YEAR = env_int("CURRENT_PERFORMANCE_YEAR", 0) or None
 
@@ -337,3 +400,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# Passkeys (django-otp-webauthn): a second factor only, never a sign-in without the
+# password. The relying party ID is the site's domain (passkeys are bound to it; an IP
+# address cannot be one: use http://localhost:8000 rather than 127.0.0.1 to try them);
+# the origins are the exact scheme://host:port people use.
+OTP_WEBAUTHN_RP_ID = env_str("WEBAUTHN_RP_ID", "localhost")
+OTP_WEBAUTHN_RP_NAME = "QPP Portal"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("WEBAUTHN_ORIGINS", ["http://localhost:8000"])
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False

@@ -5,7 +5,16 @@ from django.core.exceptions import ImproperlyConfigured
 from qpp_portal.deployment import phone_gateway_problem, secret_key_problem
 
 from .base import *  # noqa: F403
-from .base import CACHES, DEVELOPMENT_SECRET_KEY, MIDDLEWARE, SALT_KEY, SECRET_KEY
+from .base import (
+    CACHES,
+    DEVELOPMENT_SECRET_KEY,
+    LOGGING,
+    MIDDLEWARE,
+    SALT_KEY,
+    SECRET_KEY,
+    STORAGES,
+    TASKS,
+)
 from .env import env_bool, env_int, env_str
 
 _problem = secret_key_problem(SECRET_KEY, development_key=DEVELOPMENT_SECRET_KEY)
@@ -34,9 +43,16 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # WhiteNoise serves the collected static files right after the security middleware.
 MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **STORAGES,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Messages and daily jobs wait in the database queue for `manage.py db_worker`: a backend
+# that runs tasks inside the web process would send email while a person waits.
+if TASKS["default"]["BACKEND"] != "django_tasks_db.DatabaseBackend":
+    raise ImproperlyConfigured("Set TASK_BACKEND to django_tasks_db.DatabaseBackend.")
+LOG_FORMAT = env_str("LOG_FORMAT", "json")
+if LOG_FORMAT == "json":
+    LOGGING["handlers"]["console"]["formatter"] = "json"
 
 # Cookies only this exact origin can set or read over HTTPS: the __Host- prefix makes the
 # browser refuse them without Secure, with a Domain, or with a Path other than /.

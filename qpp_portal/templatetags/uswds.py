@@ -48,7 +48,8 @@ def uswds_widget(field):
             field.label,
         )
     if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
-        kind = "radio" if isinstance(widget, forms.RadioSelect) else "checkbox"
+        # CheckboxSelectMultiple is a subclass of RadioSelect: test it first.
+        kind = "checkbox" if isinstance(widget, forms.CheckboxSelectMultiple) else "radio"
         options = []
         for option in field.subwidgets:
             option.data["attrs"].update(attrs, **{"class": f"usa-{kind}__input"})
@@ -59,7 +60,8 @@ def uswds_widget(field):
             options,
         )
     css = INPUT_CLASSES.get(type(widget), "usa-input")
-    if field.errors and css == "usa-input":
+    if field.errors and css != "usa-file-input":
+        # One USWDS error border for inputs, selects and text areas alike.
         css += " usa-input--error"
     if widget.attrs.get("class"):
         css = f"{css} {widget.attrs['class']}"

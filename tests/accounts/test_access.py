@@ -45,6 +45,8 @@ PUBLIC = {
     "proofing:enter_reference",
     "feedback:lookup",
     "eligibility_api:npis",
+    "eligibility_api:npi",
+    "eligibility_api:stats",
 }
 
 DUMMY_BY_CONVERTER = {"IntConverter": 1, "UUIDConverter": uuid.UUID(int=1), "PathConverter": "x/y"}

@@ -112,18 +112,30 @@ def test_a_text_that_cannot_be_delivered_does_not_fail_the_phone_change(
     ).exists()
 
 
+@pytest.fixture
+def queue_only(settings):
+    """Leave queued messages in the queue, as production does, so no sending runs here."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+
 def work_done(client, url, data):
-    """Return the queries (their shape, without values) and templates a POST renders."""
+    """Return the queries (their shape, without values) and templates a POST renders.
+
+    The one piece of work only a real account causes is the outbox row queued for it, an
+    INSERT (with the database queue, two), where the request used to wait for the mail
+    server: it is left out here."""
     with CaptureQueriesContext(connection) as queries:
         response = client.post(url, data)
     shapes = [
-        query["sql"].split(" WHERE ")[0].split(" VALUES ")[0] for query in queries.captured_queries
+        query["sql"].split(" WHERE ")[0].split(" VALUES ")[0]
+        for query in queries.captured_queries
+        if '"outbox_message"' not in query["sql"]
     ]
     return shapes, [template.name for template in response.templates]
 
 
 def test_forgot_password_runs_the_same_queries_and_renders_the_same_templates_for_any_user_id(
-    client, person
+    client, person, queue_only
 ):
     known = work_done(client, FORGOT_PASSWORD, {"username": person.username})
     unknown = work_done(client, FORGOT_PASSWORD, {"username": "nobody-here"})
@@ -132,7 +144,7 @@ def test_forgot_password_runs_the_same_queries_and_renders_the_same_templates_fo
 
 
 def test_forgot_user_id_runs_the_same_queries_and_renders_the_same_templates_for_any_address(
-    client, person
+    client, person, queue_only
 ):
     known = work_done(client, FORGOT_USER_ID, {"email": person.email})
     unknown = work_done(client, FORGOT_USER_ID, {"email": "nobody@example.com"})

@@ -423,7 +423,7 @@ def test_timeouts_are_fifteen_minutes_idle_and_twelve_hours_in_all():
 def test_keepalive_resets_the_idle_timer(signed_in_client):
     age_session(signed_in_client, idle=14 * 60, total=14 * 60)
     response = signed_in_client.post(reverse("accounts:keepalive"))
-    assert response.json() == {"signedIn": True}
+    assert response.json()["signedIn"] is True
     assert time.time() - signed_in_client.session[LAST_ACTIVITY_KEY] < 5
 
 
@@ -434,8 +434,13 @@ def test_keepalive_after_expiry_answers_401(signed_in_client):
     assert response.json() == {"signedIn": False}
 
 
-def test_keepalive_needs_a_post(signed_in_client):
-    assert signed_in_client.get(reverse("accounts:keepalive")).status_code == 405
+def test_asking_how_long_is_left_does_not_reset_the_idle_timer(signed_in_client):
+    age_session(signed_in_client, idle=14 * 60, total=14 * 60)
+    before = signed_in_client.session[LAST_ACTIVITY_KEY]
+    response = signed_in_client.get(reverse("accounts:keepalive"))
+    assert response.json()["signedIn"] is True
+    assert 50 <= response.json()["idleSecondsLeft"] <= 60
+    assert signed_in_client.session[LAST_ACTIVITY_KEY] == before
 
 
 # Cookies

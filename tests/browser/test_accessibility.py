@@ -1,15 +1,21 @@
 """axe-core (from npm) finds no WCAG 2.1 A or AA violation on the portal's pages."""
 
+import json
+import re
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 
 from organizations.models import Organization
 from roles.capabilities import Role
 from roles.models import Membership
 from tests.factories import UserFactory
+
+from .conftest import SCREENSHOTS
+from .page_walk import build_world, persona_paths
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -103,3 +109,109 @@ def test_signed_in_pages_have_no_wcag_violation(signed_in_page, official):
 def test_the_check_itself_reports_an_unlabelled_field(page):
     page.set_content("<html><body><input type='text'></body></html>")
     assert "label" in [violation["id"] for violation in axe_violations(page)]
+
+
+# --- Every page of every persona, at both widths, with the Content-Security-Policy on ---
+
+WIDTHS = (1280, 375)
+SCREENSHOT_WIDTH = 375
+
+
+def _open_persona(browser, live_server, sign_in, persona):
+    """Return a page in a context of its own, signed in as the persona (if anyone), with
+    axe added before any page script (a DevTools init script, so the CSP stays enforced)."""
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1280, "height": 900}
+    )
+    context.add_init_script(path=str(AXE))
+    if persona.user is not None:
+        client = sign_in(Client(), persona.user)
+        context.add_cookies(
+            [
+                {
+                    "name": "sessionid",
+                    "value": client.cookies["sessionid"].value,
+                    "url": live_server.url,
+                }
+            ]
+        )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.console_errors = []
+    page.on(
+        "console",
+        lambda message: message.type == "error" and page.console_errors.append(message.text),
+    )
+    page.on("pageerror", lambda error: page.console_errors.append(str(error)))
+    return page
+
+
+def run_axe(page):
+    return page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
+        ".then(r => r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' '))"
+        ".join(', ')))",
+        WCAG_21_AA,
+    )
+
+
+def page_problems(page, screenshot_name):
+    """Return the problems of the page as it stands, at every width: axe violations,
+    console errors (a CSP refusal is one) and sideways scrolling at 375 px."""
+    problems = []
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        problems += [f"{width}px {v}" for v in run_axe(page)]
+        if page.evaluate("document.documentElement.scrollWidth > window.innerWidth"):
+            problems.append(f"{width}px scrolls sideways")
+        if width == SCREENSHOT_WIDTH:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / f"{screenshot_name}.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    problems += [f"console: {text}" for text in page.console_errors]
+    page.console_errors.clear()
+    return problems
+
+
+def open_path(page, path):
+    """Open ``path``; return False when it is not this persona's page (refused, redirected,
+    not HTML). The request is tried first (same cookies), so no error page is rendered."""
+    probe = page.request.get(path)
+    target = urlparse(path)
+    if not (
+        probe.status == 200
+        and urlparse(probe.url).path == target.path
+        and "text/html" in probe.headers.get("content-type", "")
+    ):
+        return False
+    page.console_errors.clear()
+    response = page.goto(path)
+    return response is not None and response.ok and urlparse(page.url).path == target.path
+
+
+def _slug(path):
+    return re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "home"
+
+
+def test_every_page_of_every_persona_has_no_violation_at_both_widths(
+    browser, live_server, sign_in
+):
+    personas = build_world()
+    found, covered = {}, []
+    for persona in personas:
+        page = _open_persona(browser, live_server, sign_in, persona)
+        for path in persona_paths(persona):
+            if not open_path(page, path):
+                continue
+            covered.append((persona.name, path))
+            problems = page_problems(page, f"a11y-{persona.name}-{_slug(path)}")
+            if problems:
+                found[f"{persona.name} {path}"] = problems
+        page.context.close()
+    print(f"\n{len(covered)} page states x {len(WIDTHS)} widths checked")
+    (SCREENSHOTS.parent / "a11y-coverage.txt").write_text(
+        "\n".join(f"{name} {path}" for name, path in covered) + "\n"
+    )
+    (SCREENSHOTS.parent / "a11y-problems.json").write_text(json.dumps(found, indent=1))
+    assert len(covered) > 100
+    assert found == {}

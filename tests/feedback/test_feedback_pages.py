@@ -62,9 +62,9 @@ def test_a_clinician_sees_only_their_own_individual_feedback(
     assert f"Your individual feedback (NPI {own_clinician.npi})" in content
     assert colleague.npi not in content
     assert colleague.last_name not in content
-    assert str(reports["group"].final_score) not in content or (
-        reports["group"].final_score == reports["own"].final_score
-    )
+    # Issue 14: the group-reported score that applies to them is shown beside their own.
+    assert "Group feedback that applies to you" in content
+    assert str(reports["group"].final_score) in content
 
 
 def test_a_clinician_asking_for_another_npis_feedback_is_not_found(
@@ -281,3 +281,17 @@ def test_feedback_pages_need_sign_in(client, practice):
     response = client.get(summary_url(practice))
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:sign_in"))
+
+
+def test_csv_keeps_a_negative_payment_adjustment_a_number_not_text(
+    client, sign_in, staff_user, reports, practice
+):
+    from decimal import Decimal
+
+    from feedback.models import FeedbackReport
+
+    FeedbackReport.objects.update(payment_adjustment=Decimal("-1.630"))
+    sign_in(client, staff_user)
+    content = client.get(reverse("feedback:download", args=[practice.pk, 2025])).content.decode()
+    assert ",-1.630" in content
+    assert "'-1.630" not in content

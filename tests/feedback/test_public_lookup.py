@@ -80,7 +80,12 @@ def test_api_reports_low_volume_reasons_opt_in_and_apms(client, practice, own_cl
     scenario_org = api(client, own_clinician.npi, year=2026).json()["data"]["organizations"][0]
     individual = scenario_org["individualScenario"]
     assert individual["lowVolumeSwitch"] is True
-    assert individual["lowVolumeStatusReasons"] == ["BENEFICIARIES"]
+    assert individual["lowVolumeStatusReasons"] == [
+        {
+            "lowVolStusRsnCd": "BENE",
+            "lowVolStusRsnDesc": "Part B beneficiaries at or below the threshold",
+        }
+    ]
     assert individual["isOptInEligible"] is True and individual["isOptedIn"] is True
     assert scenario_org["apms"][0]["entityId"] == entity.entity_id
 
@@ -88,7 +93,10 @@ def test_api_reports_low_volume_reasons_opt_in_and_apms(client, practice, own_cl
 def test_api_answers_a_list_for_several_npis(client, eligible, own_clinician, colleague, practice):
     ClinicianEligibilityFactory(practice=practice, clinician=colleague)
     response = api(client, f"{own_clinician.npi},{colleague.npi},{UNKNOWN_NPI}", year=2026)
-    assert [d["npi"] for d in response.json()["data"]] == [own_clinician.npi, colleague.npi]
+    data = response.json()["data"]
+    assert [d["npi"] for d in data] == [own_clinician.npi, colleague.npi, UNKNOWN_NPI]
+    # Issue 14: an unknown NPI in a list is reported, not dropped.
+    assert data[2]["error"]["type"] == "NotFound" and "organizations" not in data[2]
 
 
 @pytest.mark.parametrize(

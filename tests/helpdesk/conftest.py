@@ -9,12 +9,10 @@ from django.utils import timezone
 
 from helpdesk.models import CallerCheck
 from tests.factories import UserFactory
-from tests.roles.conftest import (  # noqa: F401 - fixtures
+from tests.roles.conftest import (  # noqa: F401 - fixtures (practice, enrolment: tests/conftest.py)
     as_user,
-    enrolment,
     outbox,
     outsider,
-    practice,
     security_official,
 )
 

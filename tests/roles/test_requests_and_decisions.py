@@ -155,7 +155,7 @@ def test_pending_requests_expire_after_the_configured_days(
     assert AuditEvent.objects.filter(action="roles.expired", subject=outsider).exists()
 
 
-def test_expired_requests_disappear_when_the_lists_are_read(
+def test_overdue_requests_are_left_out_of_the_lists_without_being_expired_by_a_get(
     as_user, outsider, practice, security_official, pending_request
 ):
     Membership.objects.filter(pk=pending_request.pk).update(
@@ -164,9 +164,12 @@ def test_expired_requests_disappear_when_the_lists_are_read(
     access = as_user(security_official).get(
         reverse("roles:organization_access", args=[practice.pk])
     )
+    manage = as_user(outsider).get(reverse("roles:manage"))
     assert list(access.context["pending"]) == []
+    assert list(manage.context["pending"]) == []
     pending_request.refresh_from_db()
-    assert pending_request.status == "expired"
+    assert pending_request.status == "pending"  # the daily job expires it (roles.tasks)
+    assert not AuditEvent.objects.filter(action="roles.expired").exists()
 
 
 def test_an_expired_request_cannot_be_approved(practice, security_official, pending_request):
