@@ -21,8 +21,11 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """One Chromium per test module. Not per session: Playwright's sync API keeps an event
+    loop in the main thread while it runs, and a loop left there would make every later
+    test that calls async_to_sync (the /health/ view, for one) fail."""
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
