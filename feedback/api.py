@@ -100,7 +100,7 @@ def specialty_code(clinician):
 
 
 def apm_model(model_type):
-    """Return the model's entry of ``data/apm_models.json`` (years, flags), or {}."""
+    """Return the model's entry of ``organizations/data/apm_models.json`` (years, flags), or {}."""
     return program.apm_models().get(model_type, {})
 
 
@@ -304,7 +304,7 @@ def clinician_document(npi, year):
                 "virtualGroups": (
                     [
                         {
-                            "virtualGroupIdentifier": mask_tin(practice.tin),
+                            "virtualGroupIdentifier": practice.virtual_group_id,
                             "name": practice.legal_business_name,
                             "claimsTypes": "B",
                             "lowVolumeSwitch": bool(group and group.low_volume),

@@ -109,13 +109,13 @@ class ExceptionApplicationForm(PortalForm):
     )
     start_date = forms.DateField(
         label="Start of the circumstances",
-        help_text="For example: 2026-03-14",
+        help_text="Month, day and year, for example 03/14/2026.",
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"required": "Enter when it started.", "invalid": "Enter a real date."},
     )
     end_date = forms.DateField(
         label="End of the circumstances",
-        help_text="For example: 2026-04-30",
+        help_text="Month, day and year, for example 04/30/2026.",
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"required": "Enter when it ended.", "invalid": "Enter a real date."},
     )

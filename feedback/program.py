@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
 
+from organizations import apm_models as apm_models_data
 from qpp_portal import clock
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "program_years.json"
@@ -167,20 +168,7 @@ def final_score(scores, weights):
     return (total / total_weight).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-APM_MODELS_FILE = Path(__file__).resolve().parent / "data" / "apm_models.json"
-
-
-@cache
-def apm_models():
-    """Return {model type: {apm_id, first_year, last_year, advanced, mips_apm}} (sources in
-    ``data/apm_models.json``)."""
-    return json.loads(APM_MODELS_FILE.read_text())["models"]
-
-
-def apm_model_ran(model_type, year):
-    """Answer whether the APM model ran in performance ``year`` (unknown models: yes)."""
-    model = apm_models().get(model_type)
-    if model is None:
-        return True
-    last = model["last_year"]
-    return model["first_year"] <= year and (last is None or year <= last)
+# The APM models and their years live with the organizations they describe.
+APM_MODELS_FILE = apm_models_data.APM_MODELS_FILE
+apm_models = apm_models_data.apm_models
+apm_model_ran = apm_models_data.apm_model_ran

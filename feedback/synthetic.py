@@ -13,7 +13,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 
-from organizations.models import ApmParticipation, Clinician, Enrolment, Organization
+from organizations.models import (
+    VIRTUAL_GROUPS_FROM,
+    ApmParticipation,
+    Clinician,
+    Enrolment,
+    Organization,
+)
 
 from . import program, reweighting
 from .models import (
@@ -30,8 +36,6 @@ BATCH_SIZE = 2000
 # final rule: physical and occupational therapists, clinical psychologists and others).
 TYPES_ADDED_IN_2019 = {"Physical Therapist", "Clinical Psychologist", "Occupational Therapist"}
 TWO = Decimal("0.01")
-# CMS formed the first virtual groups for the 2018 performance year (CY 2018 QPP final rule).
-VIRTUAL_GROUPS_FROM = 2018
 
 
 def _clinician_type_eligible(specialty, year):

@@ -411,12 +411,18 @@ def opt_in(request, membership):
             + f"?year={year}"
             + (f"&client={practice.pk}" if clients is not None else "")
         )
+    # A refused election for someone listed shows beside that person's choices (the
+    # USWDS error pattern); any other refusal (who, which year) above the page.
+    error_subject = None
     if request.method == "POST":
-        messages.error(
-            request,
-            " ".join(e for errs in form.errors.values() for e in errs)
-            or "Choose a performance year from the list.",
-        )
+        if form.errors and "subject" not in form.errors:
+            error_subject = form.cleaned_data["subject"]
+        else:
+            messages.error(
+                request,
+                " ".join(e for errs in form.errors.values() for e in errs)
+                or "Choose a performance year from the list.",
+            )
     return render(
         request,
         "feedback/opt_in.html",
@@ -432,6 +438,9 @@ def opt_in(request, membership):
             "window_open": year is not None and services.opt_in_window_open(year),
             "deadline": program.program_year(year).opt_in_deadline if year else None,
             "decisions": OptInElection.Decision.choices,
+            "election_form": form,
+            "error_subject": error_subject,
+            "page_has_errors": request.method == "POST",
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -446,11 +455,12 @@ def public_api_rate(group, request):
 def lookup(request):
     """Public: participation status of an NPI for a year, per associated practice."""
     years = _past_and_current_years()
-    form = NpiLookupForm(
-        request.GET if "npi" in request.GET else None,
-        years=years,
-        initial={"year": years[0]},
-    )
+    data = None
+    if "npi" in request.GET:
+        data = request.GET.copy()
+        # A shared link may carry only the NPI: look it up for the current year.
+        data.setdefault("year", str(years[0]))
+    form = NpiLookupForm(data, years=years, initial={"year": years[0]})
     result = None
     if form.is_bound and form.is_valid():
         npi, year = form.cleaned_data["npi"], form.cleaned_data["year"]

@@ -24,7 +24,11 @@ from . import validators
 TIN_REGEX = r"^[0-9]{9}$"
 NPI_REGEX = r"^[0-9]{10}$"
 PTAN_REGEX = r"^[A-Z0-9]{6,10}$"
+VIRTUAL_GROUP_ID_REGEX = r"^VG-[0-9]{5}$"
 FIRST_PERFORMANCE_YEAR = 2017
+# CMS formed the first virtual groups for the 2018 performance year (CY 2018 QPP final rule,
+# 42 CFR 414.1315).
+VIRTUAL_GROUPS_FROM = 2018
 LAST_PERFORMANCE_YEAR = 2100
 
 
@@ -66,6 +70,15 @@ class Organization(models.Model):
     # Practices only.
     is_virtual_group = models.BooleanField(
         default=False, help_text="A virtual group is connected to as a practice."
+    )
+    # Virtual groups only: the identifier CMS gives the virtual group it forms (VG-12345),
+    # by which it submits; set by the import from virtual_groups.csv.
+    virtual_group_id = models.CharField(
+        "virtual group ID",
+        max_length=8,
+        null=True,
+        blank=True,
+        validators=[validators.validate_virtual_group_id],
     )
     group_npi = models.CharField("group NPI", max_length=10, null=True, blank=True)
     group_ptan = models.CharField("group PTAN", max_length=10, null=True, blank=True)
@@ -148,6 +161,15 @@ class Organization(models.Model):
                 name="organization_group_npi_with_ptan",
             ),
             models.CheckConstraint(
+                condition=Q(virtual_group_id__isnull=True)
+                | Q(
+                    kind="practice",
+                    is_virtual_group=True,
+                    virtual_group_id__regex=VIRTUAL_GROUP_ID_REGEX,
+                ),
+                name="organization_virtual_group_id",
+            ),
+            models.CheckConstraint(
                 condition=Q(zip_code="") | Q(zip_code__regex=ZIP_CODE_PATTERN),
                 name="organization_zip_code",
             ),
@@ -159,6 +181,7 @@ class Organization(models.Model):
             ),
             models.UniqueConstraint(fields=["entity_id"], name="unique_apm_entity_id"),
             models.UniqueConstraint(fields=["registry_id"], name="unique_registry_id"),
+            models.UniqueConstraint(fields=["virtual_group_id"], name="unique_virtual_group_id"),
             models.UniqueConstraint(fields=["group_npi"], name="unique_group_npi"),
             models.UniqueConstraint(fields=["group_ptan"], name="unique_group_ptan"),
         ]
@@ -335,3 +358,48 @@ class ApmParticipation(models.Model):
     def __str__(self):
         who = self.clinician or self.practice
         return f"{who} in {self.entity} ({self.performance_year})"
+
+
+class VirtualGroupTin(models.Model):
+    """A practice TIN forming a virtual group in a performance year.
+
+    CMS forms a virtual group each year from the TINs that elect it (solo practitioners and
+    groups of 10 or fewer clinicians) and gives it one identifier; a TIN belongs to at most
+    one virtual group in a year (42 CFR 414.1315).
+    """
+
+    virtual_group = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="virtual_group_tins",
+        limit_choices_to={"kind": Organization.Kind.PRACTICE, "is_virtual_group": True},
+    )
+    practice = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="virtual_group_elections",
+        limit_choices_to={"kind": Organization.Kind.PRACTICE, "is_virtual_group": False},
+    )
+    performance_year = models.PositiveSmallIntegerField()
+
+    class Meta:
+        verbose_name = "virtual group TIN"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "performance_year"], name="one_virtual_group_per_tin_year"
+            ),
+            models.CheckConstraint(
+                condition=~Q(virtual_group=models.F("practice")),
+                name="virtual_group_tin_not_itself",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    performance_year__gte=VIRTUAL_GROUPS_FROM,
+                    performance_year__lte=LAST_PERFORMANCE_YEAR,
+                ),
+                name="virtual_group_tin_performance_year",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.practice} in {self.virtual_group} ({self.performance_year})"

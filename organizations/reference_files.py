@@ -16,13 +16,16 @@ from django.core.exceptions import ValidationError
 from qpp_portal.geography import ZIP_CODE_PATTERN, USState
 
 from . import validators
+from .apm_models import apm_model_ran, apm_model_years_text
 from .models import (
     FIRST_PERFORMANCE_YEAR,
     LAST_PERFORMANCE_YEAR,
+    VIRTUAL_GROUPS_FROM,
     ApmParticipation,
     Clinician,
     Enrolment,
     Organization,
+    VirtualGroupTin,
 )
 
 PRACTICES = "practices.csv"
@@ -30,6 +33,7 @@ CLINICIANS = "clinicians.csv"
 ENROLMENTS = "enrolments.csv"
 APM_ENTITIES = "apm_entities.csv"
 APM_PARTICIPATION = "apm_participation.csv"
+VIRTUAL_GROUPS = "virtual_groups.csv"
 REGISTRIES = "registries.csv"
 
 # File name -> columns, in the order the generator writes them. The importer accepts the
@@ -50,6 +54,7 @@ COLUMNS = {
     ENROLMENTS: ["npi", "tin", "ptan"],
     APM_ENTITIES: ["entity_id", "legal_business_name", "model_type", "is_single_tin"],
     APM_PARTICIPATION: ["entity_id", "tin", "performance_year", "npi"],
+    VIRTUAL_GROUPS: ["virtual_group_id", "virtual_group_tin", "performance_year", "tin"],
     REGISTRIES: ["registry_id", "tin", "legal_business_name", "registry_kind"],
 }
 TRUE_WORDS = {"true", "yes", "1"}
@@ -100,6 +105,7 @@ class ReferenceSet:
     enrolments: dict = field(default_factory=dict)
     apm_entities: dict = field(default_factory=dict)
     participation: dict = field(default_factory=dict)
+    virtual_group_tins: dict = field(default_factory=dict)
     registries: dict = field(default_factory=dict)
     lines: dict = field(default_factory=dict)
     files: list = field(default_factory=list)
@@ -134,6 +140,7 @@ def read_reference_files(directory):
         ENROLMENTS: (_parse_enrolment, data.enrolments),
         APM_ENTITIES: (_parse_apm_entity, data.apm_entities),
         APM_PARTICIPATION: (_parse_participation, data.participation),
+        VIRTUAL_GROUPS: (_parse_virtual_group_tin, data.virtual_group_tins),
         REGISTRIES: (_parse_registry, data.registries),
     }
     for name in present:
@@ -342,16 +349,37 @@ def _parse_participation(raw):
         "APM Entity ID",
     )
     tin = _tin(row)
-    year = raw["performance_year"]
-    if not (year.isascii() and year.isdigit()) or not (
-        FIRST_PERFORMANCE_YEAR <= int(year) <= LAST_PERFORMANCE_YEAR
-    ):
-        row.reasons.append(
-            f"performance_year: write a year from {FIRST_PERFORMANCE_YEAR} (got {year!r})"
-        )
+    year = _performance_year(row, FIRST_PERFORMANCE_YEAR)
     npi = _npi(row, required=False)
     row.done(None)
-    return (entity_id, int(year), tin, npi or ""), ()
+    return (entity_id, year, tin, npi or ""), ()
+
+
+def _performance_year(row, first, why=""):
+    year = row.row["performance_year"]
+    if not (year.isascii() and year.isdigit()) or not (
+        first <= int(year) <= LAST_PERFORMANCE_YEAR
+    ):
+        row.reasons.append(f"performance_year: {why}write a year from {first} (got {year!r})")
+        return None
+    return int(year)
+
+
+def _parse_virtual_group_tin(raw):
+    row = _Row(raw)
+    virtual_group_id = row.identifier(
+        "virtual_group_id",
+        validators.normalize_identifier,
+        validators.validate_virtual_group_id,
+        "virtual group ID",
+    )
+    virtual_group_tin = _tin(row, "virtual_group_tin")
+    year = _performance_year(
+        row, VIRTUAL_GROUPS_FROM, f"CMS formed the first virtual groups in {VIRTUAL_GROUPS_FROM}; "
+    )
+    tin = _tin(row)
+    row.done(None)
+    return (virtual_group_tin, year, tin), (virtual_group_id,)
 
 
 def _parse_registry(raw):
@@ -387,6 +415,9 @@ class Snapshot:
     apm_entities: dict
     participation: dict
     registries: dict
+    virtual_group_tins: dict = field(default_factory=dict)
+    # Virtual group TIN -> (id, virtual group ID or None).
+    virtual_group_ids: dict = field(default_factory=dict)
 
 
 def _snapshot():
@@ -426,7 +457,28 @@ def _snapshot():
             "entity__entity_id", "performance_year", "practice__tin", "clinician__npi", "id"
         )
     }
-    return Snapshot(practices, clinicians, enrolments, apm_entities, participation, registries)
+    virtual_group_tins = {
+        (vg_tin, year, tin): (pk,)
+        for vg_tin, year, tin, pk in VirtualGroupTin.objects.order_by().values_list(
+            "virtual_group__tin", "performance_year", "practice__tin", "id"
+        )
+    }
+    virtual_group_ids = {
+        tin: (pk, virtual_group_id)
+        for tin, pk, virtual_group_id in organizations.filter(
+            kind=Organization.Kind.PRACTICE, is_virtual_group=True
+        ).values_list("tin", "id", "virtual_group_id")
+    }
+    return Snapshot(
+        practices,
+        clinicians,
+        enrolments,
+        apm_entities,
+        participation,
+        registries,
+        virtual_group_tins,
+        virtual_group_ids,
+    )
 
 
 def _merge(existing, incoming):
@@ -562,6 +614,16 @@ def _cross_check(data, snapshot):
                     "row for the TIN with no NPI",
                 )
             )
+        if entity is not None and not apm_model_ran(entity[1], year):
+            problems.append(
+                Problem(
+                    APM_PARTICIPATION,
+                    line,
+                    f"performance_year: {entity_id} is a "
+                    f"{Organization.ModelType(entity[1]).label} entity, a model that ran "
+                    f"{apm_model_years_text(entity[1])}, not in {year}",
+                )
+            )
         is_single_tin = entity is not None and entity[2]
         if not npi and is_single_tin and len(tins_per_entity_year[(entity_id, year)]) > 1:
             problems.append(
@@ -573,6 +635,8 @@ def _cross_check(data, snapshot):
                 )
             )
 
+    problems.extend(_check_virtual_groups(data, snapshot, practices, known_practices))
+
     registry_tins = _owners(registries, 0)
     for registry_id, values in data.registries.items():
         others = [other for other in registry_tins[values[0]] if other != registry_id]
@@ -582,6 +646,80 @@ def _cross_check(data, snapshot):
                     REGISTRIES,
                     lines[REGISTRIES][registry_id],
                     f"tin: registry {others[0]} already has TIN {_tin_text(values[0])}",
+                )
+            )
+    return problems
+
+
+def _check_virtual_groups(data, snapshot, practices, known_practices):
+    """Return the problems of virtual_groups.csv: each row names a virtual group (by its TIN
+    in practices.csv and its identifier) and a practice TIN forming it in a year."""
+    problems = []
+    lines = data.lines.get(VIRTUAL_GROUPS, {})
+    # Identifier -> virtual group TIN and back, from the database and then the file.
+    owner_of_id = {vg_id: tin for tin, (_pk, vg_id) in snapshot.virtual_group_ids.items() if vg_id}
+    id_in_file = {}
+    for key, (vg_id,) in data.virtual_group_tins.items():
+        vg_tin = key[0]
+        if id_in_file.setdefault(vg_tin, (vg_id, lines[key]))[0] != vg_id:
+            first_id, first_line = id_in_file[vg_tin]
+            problems.append(
+                Problem(
+                    VIRTUAL_GROUPS,
+                    lines[key],
+                    f"virtual_group_id: TIN {_tin_text(vg_tin)} is virtual group {first_id} on "
+                    f"line {first_line}; a virtual group has one identifier",
+                )
+            )
+    for vg_tin, (vg_id, line) in id_in_file.items():
+        owner = owner_of_id.get(vg_id)
+        if owner is not None and owner != vg_tin:
+            problems.append(
+                Problem(
+                    VIRTUAL_GROUPS,
+                    line,
+                    f"virtual_group_id: {vg_id} is already the identifier of the virtual "
+                    f"group with TIN {_tin_text(owner)}",
+                )
+            )
+        owner_of_id[vg_id] = vg_tin
+    # (year, TIN) -> the virtual group it forms: the database's first, then the file's in order.
+    group_of = {}
+    for vg_tin, year, tin in [*snapshot.virtual_group_tins, *data.virtual_group_tins]:
+        group_of.setdefault((year, tin), vg_tin)
+    for key in data.virtual_group_tins:
+        vg_tin, year, tin = key
+        line = lines[key]
+        if vg_tin not in known_practices:
+            problems.append(
+                Problem(VIRTUAL_GROUPS, line, f"virtual_group_tin: no practice has TIN {vg_tin}")
+            )
+        elif vg_tin in practices and not practices[vg_tin][1]:
+            problems.append(
+                Problem(
+                    VIRTUAL_GROUPS,
+                    line,
+                    f"virtual_group_tin: TIN {_tin_text(vg_tin)} is not a virtual group "
+                    "(is_virtual_group in practices.csv)",
+                )
+            )
+        if tin not in known_practices:
+            problems.append(Problem(VIRTUAL_GROUPS, line, f"tin: no practice has TIN {tin}"))
+        elif tin in practices and practices[tin][1]:
+            problems.append(
+                Problem(
+                    VIRTUAL_GROUPS,
+                    line,
+                    f"tin: TIN {_tin_text(tin)} is a virtual group; practice TINs form one",
+                )
+            )
+        if group_of[(year, tin)] != vg_tin:
+            problems.append(
+                Problem(
+                    VIRTUAL_GROUPS,
+                    line,
+                    f"tin: TIN {_tin_text(tin)} already forms the virtual group with TIN "
+                    f"{_tin_text(group_of[(year, tin)])} in {year}; a TIN joins one a year",
                 )
             )
     return problems

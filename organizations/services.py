@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 
-from .models import ApmParticipation, Clinician, Enrolment, Organization
+from .models import ApmParticipation, Clinician, Enrolment, Organization, VirtualGroupTin
 from .reference_files import (
     APM_ENTITY_FIELDS,
     CLINICIAN_FIELDS,
@@ -41,7 +41,8 @@ class ImportReport:
 
 def import_reference_data(*, directory, batch_size=BATCH_SIZE):
     """Load the reference CSV files in ``directory``, creating or updating each record by its
-    natural key (TIN, NPI, APM Entity ID, registry ID, NPI + TIN) and never deleting.
+    natural key (TIN, NPI, APM Entity ID, registry ID, NPI + TIN, virtual group TIN + year +
+    TIN) and never deleting.
 
     Every row is checked before anything is written; if any is bad, raise
     ``ReferenceDataError`` listing them all, and write nothing. Otherwise load everything
@@ -146,7 +147,47 @@ def _write(data, batch_size):
             },
             batch_size,
         )
+    if data.virtual_group_tins:
+        _write_virtual_groups(data, report, practice_ids, batch_size)
     return report
+
+
+def _write_virtual_groups(data, report, practice_ids, batch_size):
+    """Give each virtual group its identifier, then load the TINs forming it per year."""
+    snapshot = data.snapshot
+    if practice_ids is None:
+        practice_ids = dict(
+            Organization.objects.order_by()
+            .filter(kind=Organization.Kind.PRACTICE)
+            .values_list("tin", "id")
+        )
+    identifiers = {key[0]: values[0] for key, values in data.virtual_group_tins.items()}
+    counts = LoadCounts()
+    changed = []
+    for tin, virtual_group_id in identifiers.items():
+        current = snapshot.virtual_group_ids.get(tin, (None, None))[1]
+        if current == virtual_group_id:
+            counts.unchanged += 1
+            continue
+        if current is None:
+            counts.created += 1
+        else:
+            counts.updated += 1
+        changed.append(Organization(id=practice_ids[tin], virtual_group_id=virtual_group_id))
+    Organization.objects.bulk_update(changed, ["virtual_group_id"], batch_size=batch_size)
+    report.counts["virtual_groups"] = counts
+    report.counts["virtual_group_tins"] = _upsert(
+        VirtualGroupTin,
+        dict.fromkeys(data.virtual_group_tins, ()),
+        snapshot.virtual_group_tins,
+        [],
+        lambda key, values: {
+            "virtual_group_id": practice_ids[key[0]],
+            "performance_year": key[1],
+            "practice_id": practice_ids[key[2]],
+        },
+        batch_size,
+    )
 
 
 def _upsert(model, rows, existing, fields, build, batch_size):

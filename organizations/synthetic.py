@@ -10,7 +10,8 @@ import random
 from pathlib import Path
 
 from . import validators
-from .models import Organization
+from .apm_models import apm_models
+from .models import VIRTUAL_GROUPS_FROM, Organization
 from .reference_files import (
     APM_ENTITIES,
     APM_PARTICIPATION,
@@ -19,9 +20,26 @@ from .reference_files import (
     ENROLMENTS,
     PRACTICES,
     REGISTRIES,
+    VIRTUAL_GROUPS,
 )
 
-PERFORMANCE_YEARS = (2024, 2025)
+# APM participation covers the last two performance years each model ran up to this one
+# (years from apm_models.json, the importer's source too); virtual groups are formed from
+# VIRTUAL_GROUPS_FROM to this year.
+LATEST_PERFORMANCE_YEAR = 2025
+APM_YEARS_PER_ENTITY = 2
+# CMS: a virtual group is formed of solo practitioners and groups of 10 or fewer clinicians.
+VIRTUAL_GROUP_TIN_MAX_CLINICIANS = 10
+
+
+def model_performance_years(model_type):
+    """Return the performance years the generator lists participation in for a model: the
+    last APM_YEARS_PER_ENTITY years it ran, up to LATEST_PERFORMANCE_YEAR."""
+    model = apm_models()[model_type]
+    last = min(model["last_year"] or LATEST_PERFORMANCE_YEAR, LATEST_PERFORMANCE_YEAR)
+    first = max(model["first_year"], last - APM_YEARS_PER_ENTITY + 1)
+    return tuple(range(first, last + 1))
+
 
 # USPS code -> (relative weight ~ population in millions, first and last ZIP3, cities).
 STATES = {
@@ -626,6 +644,13 @@ def write_synthetic_reference_files(*, directory, practices, seed=1):
 
         _write_apm_entities(synth, write, regular_tins, members, practices)
         _write_registries(synth, write, practices)
+        _write_virtual_groups(
+            synth,
+            write,
+            practice_tins[len(practice_tins) - virtual_groups :],
+            regular_tins,
+            members,
+        )
     finally:
         for handle in handles:
             handle.close()
@@ -666,14 +691,53 @@ def _write_apm_entities(synth, write, regular_tins, members, practices):
         # Small sets share their few practices among all nine model types.
         wanted = 1 if is_single_tin else rng.randint(2, 12 if practices >= 1000 else 3)
         tins = [available.pop() for _ in range(min(wanted, len(available)))]
-        for year in PERFORMANCE_YEARS:
+        years = model_performance_years(model_type)
+        for year in years:
             # A multi-TIN entity may lose a practice from one year to the next.
-            if year != PERFORMANCE_YEARS[0] and len(tins) > 2 and rng.random() < 0.3:
+            if year != years[0] and len(tins) > 2 and rng.random() < 0.3:
                 tins = tins[:-1]
             for tin in tins:
                 write(APM_PARTICIPATION, [entity_id, tin, year, ""])
                 for npi in members[tin]:
                     write(APM_PARTICIPATION, [entity_id, tin, year, npi])
+
+
+def _write_virtual_groups(synth, write, virtual_group_tins, regular_tins, members):
+    """Give each virtual group an identifier and the small practice TINs forming it, per
+    year from the year it was formed (2018 at the earliest); a TIN joins one a year.
+
+    Written last so the random draws of the other files do not change."""
+    rng = synth.random
+    home = {}  # npi -> the first TIN the clinician bills under
+    for tin in regular_tins:
+        for npi in members[tin]:
+            home.setdefault(npi, tin)
+    small = [tin for tin in regular_tins if len(members[tin]) <= VIRTUAL_GROUP_TIN_MAX_CLINICIANS]
+    taken = set()
+    used_ids = set()
+    for vg_tin in virtual_group_tins:
+        while True:
+            virtual_group_id = f"VG-{rng.randrange(10**5):05d}"
+            if virtual_group_id not in used_ids:
+                used_ids.add(virtual_group_id)
+                break
+        # The practices of the clinicians it gathers, then others, to 2-5 small TINs.
+        candidates = [home[npi] for npi in members[vg_tin] if npi in home]
+        candidates += [rng.choice(small) for _ in range(5)] if small else []
+        tins = []
+        for tin in candidates:
+            if tin in small and tin not in taken and tin not in tins and len(tins) < 5:
+                tins.append(tin)
+        if len(tins) < 2:
+            continue
+        taken.update(tins)
+        formed = rng.randint(VIRTUAL_GROUPS_FROM, LATEST_PERFORMANCE_YEAR - 1)
+        for year in range(formed, LATEST_PERFORMANCE_YEAR + 1):
+            # A TIN may leave after a year (it elects again each year).
+            if year != formed and len(tins) > 2 and rng.random() < 0.2:
+                tins = tins[:-1]
+            for tin in sorted(tins):
+                write(VIRTUAL_GROUPS, [virtual_group_id, vg_tin, year, tin])
 
 
 def _write_registries(synth, write, practices):

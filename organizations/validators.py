@@ -1,5 +1,5 @@
-"""Validators for the identifiers of CMS enrollment records: TIN, NPI, PTAN, APM Entity ID
-and registry ID.
+"""Validators for the identifiers of CMS enrollment records: TIN, NPI, PTAN, APM Entity ID,
+registry ID and virtual group ID.
 
 Each is a small function that takes an already-normalised value (see the ``normalize_*``
 functions) and raises ``ValidationError`` with a stable ``code`` and a message a person can
@@ -23,6 +23,8 @@ PTAN_MIN_LENGTH = 6
 PTAN_MAX_LENGTH = 10
 APM_ENTITY_ID_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,19}$")
 REGISTRY_ID_PATTERN = re.compile(r"^[A-Z0-9]{4,12}$")
+# CMS writes a virtual group's identifier as VG- and five digits (VG-12345).
+VIRTUAL_GROUP_ID_PATTERN = re.compile(r"^VG-[0-9]{5}$")
 PTAN_PATTERN = re.compile(rf"^[A-Z0-9]{{{PTAN_MIN_LENGTH},{PTAN_MAX_LENGTH}}}$")
 
 TIN_HELP_TEXT = "9 digits, for example 12-3456789."
@@ -46,7 +48,7 @@ def normalize_ptan(value):
 
 
 def normalize_identifier(value):
-    """Return an APM Entity ID or registry ID upper-cased without surrounding spaces."""
+    """Return an APM Entity ID, registry ID or virtual group ID upper-cased without surrounding spaces."""
     return str(value or "").strip().upper()
 
 
@@ -119,4 +121,13 @@ def validate_registry_id(value):
         raise ValidationError(
             "Enter a registry ID of 4 to 12 letters and digits, for example Q0123.",
             code="registry_id_format",
+        )
+
+
+def validate_virtual_group_id(value):
+    """Refuse a virtual group ID that is not VG- and 5 digits (e.g. VG-12345)."""
+    if not VIRTUAL_GROUP_ID_PATTERN.match(value):
+        raise ValidationError(
+            "Enter a virtual group ID of VG- and 5 digits, for example VG-12345.",
+            code="virtual_group_id_format",
         )

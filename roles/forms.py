@@ -60,11 +60,18 @@ class ConnectSearchForm(OrganizationSearchForm):
             self.fields[
                 "query"
             ].help_text = "The full 9-digit TIN (12-3456789) or part of the legal business name."
+            required = "Enter part of the legal business name or the full TIN."
         else:
             self.fields["query"].label = "Legal business name or APM Entity ID"
             self.fields[
                 "query"
             ].help_text = "Part of the legal business name, or the APM Entity ID."
+            required = "Enter part of the legal business name or the APM Entity ID."
+        # The shared search form's message names every identifier; here, only this kind's.
+        self.fields["query"].error_messages = {
+            **self.fields["query"].error_messages,
+            "required": required,
+        }
 
     def clean(self):
         cleaned = super().clean()

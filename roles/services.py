@@ -81,7 +81,18 @@ class ValidationOutcome:
     sent_to_officials: bool = False
     failure_code: str = ""
     failure_message: str = ""
+    # Positions in ``evidence["tins"]`` of the TINs that do not take part (APM Entity).
+    wrong_tins: tuple = ()
     tries_left: int = 0
+
+
+@dataclass(frozen=True)
+class EvidenceFailure:
+    """Why the details given do not prove the link; ``wrong_tins`` as in ValidationOutcome."""
+
+    code: str
+    message: str
+    wrong_tins: tuple = ()
 
 
 # --- Building blocks -----------------------------------------------------------------------
@@ -253,13 +264,13 @@ def cancel_role_request(*, membership, user, request=None):
 def _practice_failure(organization, evidence):
     npi, ptan = evidence.get("npi", ""), evidence.get("ptan", "")
     if organization_selectors.is_group_identifier(organization, npi, ptan):
-        return (
+        return EvidenceFailure(
             "group_identifier",
             "That is a group NPI or group PTAN. Enter the individual NPI and individual PTAN "
             "of one clinician who bills under this TIN, not the practice's group numbers.",
         )
     if organization_selectors.find_individual_enrolment(organization, npi, ptan) is None:
-        return (
+        return EvidenceFailure(
             "no_match",
             "The individual NPI and individual PTAN do not match any clinician billing under "
             "this TIN. Check both numbers against the clinician's Medicare enrollment.",
@@ -269,11 +280,13 @@ def _practice_failure(organization, evidence):
 
 def _apm_entity_failure(organization, evidence):
     if normalize_identifier(evidence.get("entity_id", "")) != organization.entity_id:
-        return ("entity_id_mismatch", "The APM Entity ID does not match this APM Entity.")
+        return EvidenceFailure(
+            "entity_id_mismatch", "The APM Entity ID does not match this APM Entity."
+        )
     tins = {normalize_tin(tin) for tin in evidence.get("tins", ()) if tin}
     needed = 1 if organization.is_single_tin else 2
     if len(tins) < needed:
-        return (
+        return EvidenceFailure(
             "tins_missing",
             "Enter the TINs of two different participating practices."
             if needed == 2
@@ -281,11 +294,17 @@ def _apm_entity_failure(organization, evidence):
         )
     year = selectors.current_performance_year()
     participating = organization_selectors.participating_tins(organization, performance_year=year)
-    if not tins <= participating:
-        return (
+    wrong = tuple(
+        position
+        for position, tin in enumerate(evidence.get("tins", ()))
+        if tin and normalize_tin(tin) not in participating
+    )
+    if wrong:
+        return EvidenceFailure(
             "tin_not_participating",
-            f"At least one TIN does not take part in this APM Entity in performance year "
-            f"{year}. Enter the TINs of practices participating this year.",
+            f"This TIN does not take part in this APM Entity in performance year {year}. "
+            "Enter the TIN of a practice participating this year.",
+            wrong_tins=wrong,
         )
     return None
 
@@ -294,7 +313,7 @@ def _registry_failure(organization, evidence):
     if normalize_identifier(evidence.get("registry_id", "")) != organization.registry_id or (
         normalize_tin(evidence.get("tin", "")) != organization.tin
     ):
-        return (
+        return EvidenceFailure(
             "no_match",
             "The registry ID and TIN do not match this registry's records. Check both against "
             "your QCDR or Qualified Registry approval.",
@@ -376,7 +395,7 @@ def validate_first_security_official(*, membership, evidence, request=None):
         ValidationAttempt.objects.create(
             membership=membership,
             evidence=_evidence_record(evidence),
-            failure_code=failure[0] if failure else "",
+            failure_code=failure.code if failure else "",
         )
         if failure is None:
             _transition(
@@ -400,7 +419,7 @@ def validate_first_security_official(*, membership, evidence, request=None):
             )
             return ValidationOutcome(membership=membership, granted=True)
 
-        code, message = failure
+        code, message = failure.code, failure.message
         membership.validation_failures += 1
         membership.save(update_fields=["validation_failures"])
         _audit(
@@ -427,6 +446,7 @@ def validate_first_security_official(*, membership, evidence, request=None):
                 membership=membership,
                 failure_code=code,
                 failure_message=message,
+                wrong_tins=failure.wrong_tins,
                 tries_left=tries_left,
             )
         return _send_to_review(

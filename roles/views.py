@@ -199,9 +199,15 @@ def request_validate(request, membership_id):
             return redirect("roles:organization", organization_id=organization.pk)
         if outcome.sent_to_review or outcome.sent_to_officials:
             return redirect("roles:request_detail", membership_id=membership.pk)
-        form.add_error(
-            FAILURE_FIELDS.get((organization.kind, outcome.failure_code)), outcome.failure_message
-        )
+        if outcome.wrong_tins:
+            # Beside each TIN that does not take part, not above the form.
+            for position in outcome.wrong_tins:
+                form.add_error(f"tin_{position + 1}", outcome.failure_message)
+        else:
+            form.add_error(
+                FAILURE_FIELDS.get((organization.kind, outcome.failure_code)),
+                outcome.failure_message,
+            )
         membership = outcome.membership
     return render(
         request,
@@ -219,7 +225,6 @@ def request_validate(request, membership_id):
 FAILURE_FIELDS = {
     (Organization.Kind.PRACTICE, "group_identifier"): "npi",
     (Organization.Kind.APM_ENTITY, "entity_id_mismatch"): "entity_id",
-    (Organization.Kind.APM_ENTITY, "tin_not_participating"): "tin_1",
     (Organization.Kind.APM_ENTITY, "tins_missing"): "tin_1",
 }
 

@@ -43,8 +43,8 @@ class Submission(models.Model):
     """All the MIPS data of one entity (clinician, group, virtual group or APM entity) for one
     performance year.
 
-    A virtual group is identified by its TIN in this simulator's reference data, so its
-    ``entity_id`` is that TIN (CMS gives virtual groups identifiers of their own).
+    A virtual group is identified by the identifier CMS gave it (``VG-12345``, the
+    ``virtual_group_id`` of its Organization): its ``entity_id``, with no TIN.
     """
 
     EntityType = EntityType

@@ -25,7 +25,10 @@ def _entity_lookups(organization):
     if organization.kind == Organization.Kind.APM_ENTITY:
         return {"entity_type": EntityType.APM_ENTITY, "entity_id": organization.entity_id}
     if organization.is_virtual_group:
-        return {"entity_type": EntityType.VIRTUAL_GROUP, "entity_id": organization.tin}
+        return {
+            "entity_type": EntityType.VIRTUAL_GROUP,
+            "entity_id": organization.virtual_group_id or "",
+        }
     return {
         "entity_type__in": (EntityType.GROUP, EntityType.INDIVIDUAL),
         "taxpayer_identification_number": organization.tin,
@@ -106,8 +109,17 @@ def reporting_problems(organization, identity):
             return [Problem("An APM entity reports for itself only.", "$.entityId")]
         return []
     if organization.is_virtual_group:
-        if entity_type != EntityType.VIRTUAL_GROUP or identity["entityId"] != organization.tin:
-            return [Problem("A virtual group reports for itself only.", "$.entityId")]
+        if (
+            entity_type != EntityType.VIRTUAL_GROUP
+            or not organization.virtual_group_id
+            or identity["entityId"] != organization.virtual_group_id
+        ):
+            return [
+                Problem(
+                    "A virtual group reports for itself only, by its virtual group ID.",
+                    "$.entityId",
+                )
+            ]
         return []
     if entity_type not in (EntityType.GROUP, EntityType.INDIVIDUAL):
         return [Problem("A practice reports as a group or for its clinicians.", "$.entityType")]
@@ -154,9 +166,15 @@ def scoring_context(identity):
     """Return the ScoringContext of an entity (``identity`` as validation returns it)."""
     from .scoring import ScoringContext
 
-    small = identity["entityType"] != EntityType.APM_ENTITY and is_small_practice(
-        identity["taxpayerIdentificationNumber"]
-    )
+    tin = identity["taxpayerIdentificationNumber"]
+    if identity["entityType"] == EntityType.VIRTUAL_GROUP:
+        # The clinicians a virtual group gathers bill under its TIN in the reference data.
+        tin = (
+            Organization.objects.filter(virtual_group_id=identity["entityId"])
+            .values_list("tin", flat=True)
+            .first()
+        )
+    small = identity["entityType"] != EntityType.APM_ENTITY and is_small_practice(tin)
     return ScoringContext(is_small_practice=small)
 
 

@@ -232,16 +232,17 @@ def clean_submission_identity(data, *, path="$", problems=None):
         if tin not in (None, ""):
             problems.add(tin_path, "taxpayerIdentificationNumber is not used for apm.")
     elif entity_type == EntityType.VIRTUAL_GROUP:
-        # This simulator identifies a virtual group by its TIN (see models.Submission).
+        # A virtual group is identified by the identifier CMS gave it (see models.Submission).
         if entity_id is None:
-            problems.add(entity_path, "entityId (the virtual group's TIN) is required.")
+            problems.add(
+                entity_path, "entityId (the virtual group ID, e.g. VG-12345) is required."
+            )
         else:
             identity["entityId"] = _identifier(
-                problems, entity_path, entity_id, identifiers.validate_tin
+                problems, entity_path, entity_id, identifiers.validate_virtual_group_id
             )
-        if tin not in (None, "") and identity["entityId"] and tin != identity["entityId"]:
-            problems.add(tin_path, "taxpayerIdentificationNumber must be the virtual group's.")
-        identity["taxpayerIdentificationNumber"] = identity["entityId"]
+        if tin not in (None, ""):
+            problems.add(tin_path, "taxpayerIdentificationNumber is not used for virtualGroup.")
 
     if own:
         problems.raise_if_any()

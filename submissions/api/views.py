@@ -161,7 +161,9 @@ class SubmissionListView(SubmissionsApiView):
         "no sets for, one submission object (id null) with an empty measurementSets array.",
         parameters=[
             OpenApiParameter("nationalProviderIdentifier", str, description="NPI (individual)."),
-            OpenApiParameter("entityId", str, description="APM Entity ID or virtual group."),
+            OpenApiParameter(
+                "entityId", str, description="APM Entity ID or virtual group ID (VG-12345)."
+            ),
             OpenApiParameter("entityType", str, enum=EntityType.values),
             OpenApiParameter("performanceYear", int, description="e.g. 2025."),
             OpenApiParameter(TIN_HEADER, str, OpenApiParameter.HEADER, description="A TIN."),

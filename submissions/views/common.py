@@ -36,7 +36,14 @@ def reporting_entities(organization):
     if organization.kind == Organization.Kind.APM_ENTITY:
         return {APM_ENTITY: f"The APM entity: {name} (APM Entity ID {organization.entity_id})"}
     if organization.is_virtual_group:
-        return {VIRTUAL_GROUP: f"The virtual group: {name}"}
+        # It reports by the identifier CMS gave it; one not formed yet has none.
+        if not organization.virtual_group_id:
+            return {}
+        return {
+            VIRTUAL_GROUP: (
+                f"The virtual group: {name} (virtual group ID {organization.virtual_group_id})"
+            )
+        }
     entities = {GROUP: f"The group: {name} (TIN {organization.masked_tin})"}
     for enrolment in selectors.practice_clinicians(organization):
         clinician = enrolment.clinician
@@ -105,8 +112,7 @@ def get_reporting(organization, year, reporting_for):
     elif reporting_for == VIRTUAL_GROUP:
         identity = {
             "entityType": EntityType.VIRTUAL_GROUP,
-            "entityId": organization.tin,
-            "taxpayerIdentificationNumber": organization.tin,
+            "entityId": organization.virtual_group_id,
         }
     elif reporting_for == GROUP:
         identity = {

@@ -76,20 +76,21 @@ class Persona:
     extra: list = field(default_factory=list)
 
 
+def persona_path(persona, name, kwargs):
+    """Return the path of URL ``name`` with the persona's ids, or None if it lacks one."""
+    values = {}
+    for kwarg in kwargs:
+        value = persona.ids.get(f"{name}.{kwarg}", persona.ids.get(kwarg))
+        if value is None:
+            return None
+        values[kwarg] = value
+    return reverse(name, kwargs=values)
+
+
 def persona_paths(persona):
     """Return every path of the URLconf this persona has ids for (its pages and others)."""
-    paths = []
-    for name, kwargs in url_names():
-        values = {}
-        for kwarg in kwargs:
-            value = persona.ids.get(f"{name}.{kwarg}", persona.ids.get(kwarg))
-            if value is None:
-                break
-            values[kwarg] = value
-        else:
-            paths.append(reverse(name, kwargs=values))
-    paths.extend(persona.extra)
-    return paths
+    paths = [persona_path(persona, name, kwargs) for name, kwargs in url_names()]
+    return [path for path in paths if path] + persona.extra
 
 
 def _member(user, organization, role, **kwargs):
@@ -111,6 +112,15 @@ def build_world():
     staff_role = _member(staff, practice, Role.STAFF_USER)
     newcomer = UserFactory(username="walk.newcomer", first_name="Nia", last_name="Newton")
     pending = _member(newcomer, practice, Role.STAFF_USER, pending=True)
+    # The first Security Official of an APM Entity, at the validation step (entity ID, TINs).
+    validating = _member(
+        newcomer,
+        Organization.objects.get(entity_id="T43572"),
+        Role.SECURITY_OFFICIAL,
+        status=Membership.Status.PENDING,
+        awaiting=Membership.Awaiting.VALIDATION,
+        decided_at=None,
+    )
 
     ada = Clinician.objects.get(npi="1234567893")
     clinician = UserFactory(username="walk.clinician", first_name="Ada", last_name="Lovelace")
@@ -193,6 +203,8 @@ def build_world():
             newcomer,
             {
                 "membership_id": pending.pk,
+                "roles:request_validate.membership_id": validating.pk,
+                "roles:connect_role.organization_id": registry.pk,
                 "kind": "registry",
             },
         ),

@@ -15,7 +15,7 @@ from roles.models import Membership
 from tests.factories import UserFactory
 
 from .conftest import SCREENSHOTS
-from .page_walk import build_world, persona_paths
+from .page_walk import build_world, persona_path, persona_paths, url_names
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -214,4 +214,78 @@ def test_every_page_of_every_persona_has_no_violation_at_both_widths(
     )
     (SCREENSHOTS.parent / "a11y-problems.json").write_text(json.dumps(found, indent=1))
     assert len(covered) > 100
+    assert found == {}
+
+
+# --- The main forms, sent empty: their error states at both widths -----------------------
+
+# (persona, URL name, the buttons pressed in turn to send the form as it is)
+EMPTY_FORMS = [
+    ("signed-out", "accounts:register_profile", ["Next: terms and conditions"]),
+    ("signed-out", "accounts:sign_in", ["Sign in"]),
+    ("practice-official", "roles:connect_find", ["Search"]),
+    ("newcomer", "roles:connect_role", ["Send request"]),
+    ("newcomer", "roles:request_validate", ["Validate"]),
+    ("practice-official", "roles:decide", ["Save decision"]),
+    ("practice-official", "feedback:exception_new", ["Submit the application"]),
+    ("practice-official", "feedback:opt_in", ["Make this election", "Yes, record the election"]),
+    ("practice-official", "submissions:submit_ia", ["Save Improvement Activities"]),
+    ("practice-official", "submissions:submit_pi", ["Save Promoting Interoperability"]),
+    ("practice-official", "submissions:submit_quality", ["Enter data for the ticked measures"]),
+    ("registry-official", "submissions:upload", ["Upload and check"]),
+    ("registry-official", "submissions:token_create", ["Create token"]),
+    ("help-desk", "helpdesk:people", ["Find"]),
+    ("help-desk", "helpdesk:verify_caller", ["Caller verified"]),
+]
+
+# Empty what a person could have typed or ticked (values the page filled in included); a
+# chosen radio button stays chosen, as no one can unchoose it.
+EMPTY_THE_FORM = """button => {
+  const form = button.form || button.closest("form") || document.getElementById(
+    button.getAttribute("aria-controls") || "");
+  const scope = form || document;
+  scope.querySelectorAll("input, textarea, select").forEach(field => {
+    if (["hidden", "submit", "button", "file"].includes(field.type)) { return; }
+    if (field.type === "radio") { return; }
+    if (field.type === "checkbox") { field.checked = false; }
+    else if (field.tagName === "SELECT") {
+      const blank = [...field.options].find(option => option.value === "");
+      if (blank) { field.value = ""; }
+    } else { field.value = ""; }
+  });
+}"""
+
+ERROR_SHOWN = (
+    "() => !!document.querySelector('#error-summary, .usa-error-message, .usa-alert--error')"
+)
+
+
+def test_main_forms_sent_empty_show_errors_without_violation_at_both_widths(
+    browser, live_server, sign_in
+):
+    personas = {persona.name: persona for persona in build_world()}
+    kwargs = dict(url_names())
+    found, pages = {}, {}
+    for persona_name, url_name, buttons in EMPTY_FORMS:
+        persona = personas[persona_name]
+        if persona_name not in pages:
+            pages[persona_name] = _open_persona(browser, live_server, sign_in, persona)
+        page = pages[persona_name]
+        path = persona_path(persona, url_name, kwargs[url_name])
+        assert path and open_path(page, path), f"{persona_name} cannot open {url_name}"
+        first = page.get_by_role("button", name=buttons[0]).first
+        first.evaluate(EMPTY_THE_FORM)
+        with page.expect_navigation():
+            for name in buttons:
+                page.get_by_role("button", name=name).first.click()
+        assert page.evaluate(ERROR_SHOWN), f"{persona_name} {url_name}: no error shown"
+        # Some refused forms answer 400 on purpose; Chromium logs the page's own status.
+        page.console_errors[:] = [
+            text for text in page.console_errors if "status of 400 (Bad Request)" not in text
+        ]
+        problems = page_problems(page, f"a11y-errors-{persona_name}-{_slug(path)}")
+        if problems:
+            found[f"{persona_name} {url_name}"] = problems
+    for page in pages.values():
+        page.context.close()
     assert found == {}

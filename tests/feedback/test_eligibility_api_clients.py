@@ -225,6 +225,7 @@ def test_a_virtual_group_lists_its_identifier_and_figures(client, own_clinician)
     ClinicianEligibilityFactory(practice=group, clinician=own_clinician)
     data = client.get(f"/api/eligibility/npis/{own_clinician.npi}?year=2026", **V6).json()["data"]
     (virtual,) = next(o for o in data["organizations"] if o["virtualGroups"])["virtualGroups"]
-    assert virtual["virtualGroupIdentifier"] == group.masked_tin
+    assert virtual["virtualGroupIdentifier"] == group.virtual_group_id
+    assert virtual["virtualGroupIdentifier"].startswith("VG-")
     assert virtual["beneficiaryCount"] == 900
     assert "specialScenario" in virtual and "lowVolumeStatusReasons" in virtual

@@ -317,3 +317,25 @@ def test_the_database_allows_one_election_per_clinician_and_year(practice, own_c
     OptInElectionFactory(practice=practice, clinician=own_clinician)
     with pytest.raises(IntegrityError):
         OptInElectionFactory(practice=practice, clinician=own_clinician, decision="decline")
+
+
+def test_an_election_without_a_choice_is_refused_beside_that_persons_choices(
+    client, sign_in, staff_user, practice, own_clinician
+):
+    ClinicianEligibilityFactory(practice=practice, clinician=own_clinician, may_opt_in=True)
+    sign_in(client, staff_user)
+    response = client.post(opt_in_url(practice), {"year": "2026", "subject": own_clinician.npi})
+    assert response.status_code == 400
+    page = response.content.decode()
+    npi = own_clinician.npi
+    assert f'id="election-{npi}-group"' in page and "usa-form-group--error" in page
+    assert (
+        f'<span class="usa-error-message" id="election-{npi}-error">Choose an election.</span>'
+        in page
+    )
+    assert f'aria-describedby="election-{npi}-error"' in page
+    assert f'href="#election-{npi}-opt_in"' in page  # the summary links to the choices
+    assert "<title>Error: " in page
+    # Not as a general message only: the page's alerts hold no bare copy of it.
+    assert page.count("Choose an election.") == 2
+    assert not OptInElection.objects.exists()

@@ -4,7 +4,7 @@ weights for APM entities, approved exceptions reweighted, virtual groups from 20
 import pytest
 from django.utils import timezone
 
-from feedback import reweighting
+from feedback import program, reweighting
 from feedback.models import ExceptionApplication, FeedbackReport
 from feedback.synthetic import generate_feedback_data
 from organizations.models import Organization
@@ -72,9 +72,14 @@ def test_an_approved_exception_reweights_the_generated_report(sample_data):  # n
 
 
 def test_apm_feedback_only_in_the_years_the_model_ran(sample_data):  # noqa: F811
-    # The sample participation lists every model in 2024-2025; CPC+ ended in 2021, the
-    # Oncology Care Model in 2022, so neither gets 2024-2025 APM feedback.
+    # The sample participation lists each model only in years it ran (CPC+ in 2020-2021,
+    # the Oncology Care Model in 2021-2022), and feedback follows it.
     generate_feedback_data(seed=1)
     reports = FeedbackReport.objects.filter(level="apm_entity")
-    assert not reports.filter(organization__model_type__in=["cpc_plus", "ocm"]).exists()
+    years = set(reports.values_list("organization__model_type", "performance_year"))
+    assert all(program.apm_model_ran(model, year) for model, year in years), sorted(years)
+    assert not reports.filter(
+        organization__model_type__in=["cpc_plus", "ocm"], performance_year__gt=2022
+    ).exists()
+    assert reports.filter(organization__model_type="cpc_plus", performance_year=2021).exists()
     assert reports.filter(organization__model_type="ssp_aco", performance_year=2025).exists()

@@ -175,6 +175,14 @@ def test_lookup_page_shows_status_per_practice_without_sign_in(
     assert practice.tin not in content
 
 
+def test_a_lookup_link_with_only_an_npi_uses_the_current_year(client, eligible, own_clinician):
+    response = client.get(reverse("feedback:lookup"), {"npi": own_clinician.npi})
+    content = response.content.decode()
+    assert "Select performance year" not in content
+    assert response.context["result"]["year"] == 2026
+    assert own_clinician.full_name in content and "Required to participate" in content
+
+
 @pytest.mark.parametrize(
     "npi, message",
     [

@@ -10,6 +10,7 @@ from organizations.models import (
     Organization,
     Practice,
     Registry,
+    VirtualGroupTin,
 )
 from organizations.validators import npi_check_digit
 
@@ -23,7 +24,12 @@ class PracticeFactory(factory.django.DjangoModelFactory):
         model = Practice
 
     class Params:
-        virtual_group = factory.Trait(is_virtual_group=True, group_npi=None, group_ptan=None)
+        virtual_group = factory.Trait(
+            is_virtual_group=True,
+            group_npi=None,
+            group_ptan=None,
+            virtual_group_id=factory.Sequence(lambda n: f"VG-{n:05d}"),
+        )
 
     kind = Organization.Kind.PRACTICE
     tin = factory.Sequence(lambda n: f"{100000000 + n:09d}")
@@ -84,4 +90,13 @@ class ApmParticipationFactory(factory.django.DjangoModelFactory):
     entity = factory.SubFactory(ApmEntityFactory)
     practice = factory.SubFactory(PracticeFactory)
     clinician = None
+    performance_year = 2025
+
+
+class VirtualGroupTinFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = VirtualGroupTin
+
+    virtual_group = factory.SubFactory(PracticeFactory, virtual_group=True)
+    practice = factory.SubFactory(PracticeFactory)
     performance_year = 2025

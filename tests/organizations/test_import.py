@@ -1,7 +1,14 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from organizations.models import ApmParticipation, Clinician, Enrolment, Organization
+from organizations.apm_models import apm_model_ran
+from organizations.models import (
+    ApmParticipation,
+    Clinician,
+    Enrolment,
+    Organization,
+    VirtualGroupTin,
+)
 from organizations.reference_files import ReferenceDataError
 from organizations.services import import_reference_data
 
@@ -47,11 +54,21 @@ def test_sample_set_loads_every_kind_of_record():
         "clinicians": 82,
         "enrolments": 98,
         "apm_participation": 171,
+        "virtual_groups": 1,
+        "virtual_group_tins": 20,
     }
     sunrise = Organization.objects.get(tin=SUNRISE_TIN)
     assert sunrise.legal_business_name == "Sunrise Family Medicine LLC"
     assert sunrise.group_npi == SUNRISE_GROUP_NPI
-    assert Organization.objects.filter(is_virtual_group=True).count() == 1
+    (virtual_group,) = Organization.objects.filter(is_virtual_group=True)
+    assert virtual_group.virtual_group_id == "VG-40127"
+    tins_2025 = VirtualGroupTin.objects.filter(virtual_group=virtual_group, performance_year=2025)
+    assert sorted(tins_2025.values_list("practice__tin", flat=True)) == [
+        "272418370",
+        "743009319",
+        "843701736",
+    ]
+    assert min(virtual_group.virtual_group_tins.values_list("performance_year", flat=True)) == 2018
     assert set(
         Organization.objects.filter(kind="apm_entity").values_list("model_type", flat=True)
     ) == set(Organization.ModelType.values)
@@ -123,6 +140,19 @@ def test_tin_written_with_a_dash_is_the_same_practice(sample_dir):
         ("apm_entities.csv", {"model_type": "aco"}, "model_type: must be one of bpci_advanced"),
         ("apm_entities.csv", {"entity_id": "A"}, "entity_id: Enter an APM Entity ID"),
         ("apm_participation.csv", {"performance_year": "2010"}, "performance_year: write a year"),
+        (
+            "virtual_groups.csv",
+            {"virtual_group_id": "VG-1234"},
+            "virtual_group_id: Enter a virtual group ID of VG- and 5 digits",
+        ),
+        ("virtual_groups.csv", {"virtual_group_id": "12345"}, "virtual_group_id: Enter a"),
+        (
+            "virtual_groups.csv",
+            {"performance_year": "2017"},
+            "performance_year: CMS formed the first virtual groups in 2018; write a year from "
+            "2018 (got '2017')",
+        ),
+        ("virtual_groups.csv", {"tin": "12345"}, "tin: Enter a TIN of 9 digits"),
         ("registries.csv", {"registry_kind": "ehr"}, "registry_kind: must be one of qcdr"),
         ("registries.csv", {"tin": "415027485"}, "tin: registry Q0001 already has TIN 41-5027485"),
     ],
@@ -156,8 +186,14 @@ def test_each_kind_of_bad_row_is_refused_with_file_line_and_reason(sample_dir, n
         "apm_participation.csv": {
             "entity_id": "T43572",
             "tin": "447721181",
-            "performance_year": "2025",
+            "performance_year": "2021",
             "npi": "",
+        },
+        "virtual_groups.csv": {
+            "virtual_group_id": "VG-40127",
+            "virtual_group_tin": "999522632",
+            "performance_year": "2025",
+            "tin": "447721181",
         },
         "registries.csv": {
             "registry_id": "Q0099",
@@ -215,7 +251,7 @@ def test_the_appended_rows_of_the_refusal_test_are_valid_on_their_own(sample_dir
             {
                 "entity_id": "T43572",
                 "tin": "535765954",
-                "performance_year": "2025",
+                "performance_year": "2021",
                 "npi": "1509317800",
             },
             "npi: no clinician with NPI 1509317800 bills under TIN 53-5765954",
@@ -230,10 +266,62 @@ def test_the_appended_rows_of_the_refusal_test_are_valid_on_their_own(sample_dir
             {
                 "entity_id": "T43572",
                 "tin": SUNRISE_TIN,
-                "performance_year": "2025",
+                "performance_year": "2021",
                 "npi": ADA_NPI,
             },
-            "TIN 12-3456789 does not take part in T43572 in 2025",
+            "TIN 12-3456789 does not take part in T43572 in 2021",
+        ),
+        (
+            "apm_participation.csv",
+            {"entity_id": "T43572", "tin": SUNRISE_TIN, "performance_year": "2025"},
+            "performance_year: T43572 is a Comprehensive Primary Care Plus entity, a model that "
+            "ran 2017-2021, not in 2025",
+        ),
+        (
+            "apm_participation.csv",
+            {"entity_id": "BPCIA-1115", "tin": SUNRISE_TIN, "performance_year": "2017"},
+            "performance_year: BPCIA-1115 is a BPCI Advanced entity, a model that ran "
+            "2018-2025, not in 2017",
+        ),
+        (
+            "virtual_groups.csv",
+            {
+                "virtual_group_id": "VG-40127",
+                "virtual_group_tin": SUNRISE_TIN,
+                "performance_year": "2025",
+                "tin": "447721181",
+            },
+            "virtual_group_tin: TIN 12-3456789 is not a virtual group",
+        ),
+        (
+            "virtual_groups.csv",
+            {
+                "virtual_group_id": "VG-40127",
+                "virtual_group_tin": "999522632",
+                "performance_year": "2025",
+                "tin": "999522632",
+            },
+            "tin: TIN 99-9522632 is a virtual group; practice TINs form one",
+        ),
+        (
+            "virtual_groups.csv",
+            {
+                "virtual_group_id": "VG-99999",
+                "virtual_group_tin": "999522632",
+                "performance_year": "2025",
+                "tin": SUNRISE_TIN,
+            },
+            "virtual_group_id: TIN 99-9522632 is virtual group VG-40127 on line 2",
+        ),
+        (
+            "virtual_groups.csv",
+            {
+                "virtual_group_id": "VG-40127",
+                "virtual_group_tin": "999522632",
+                "performance_year": "2025",
+                "tin": "111222333",
+            },
+            "tin: no practice has TIN 111222333",
         ),
         (
             "clinicians.csv",
@@ -339,7 +427,7 @@ def test_files_can_be_loaded_one_at_a_time_against_what_is_loaded(sample_dir, tm
 
 def test_a_directory_without_reference_files_is_refused(tmp_path):
     assert problems_of(tmp_path) == [
-        f"{tmp_path}, line 0: holds none of practices.csv, clinicians.csv, enrolments.csv, apm_entities.csv, apm_participation.csv, registries.csv"
+        f"{tmp_path}, line 0: holds none of practices.csv, clinicians.csv, enrolments.csv, apm_entities.csv, apm_participation.csv, virtual_groups.csv, registries.csv"
     ]
 
 
@@ -366,3 +454,84 @@ def test_command_fails_listing_every_bad_row_and_loads_nothing(sample_dir):
     assert "practices.csv, line 4: state: not a US state or territory code (got 'XX')" in message
     assert "clinicians.csv, line 7: specialty: is missing" in message
     assert Organization.objects.count() == 0
+
+
+def test_the_sample_apm_participation_is_only_in_years_the_models_ran():
+    entities = {row[0]: row[2] for row in read_rows(SAMPLE_DATA, "apm_entities.csv")[1:]}
+    years = {(row[0], int(row[2])) for row in read_rows(SAMPLE_DATA, "apm_participation.csv")[1:]}
+
+    assert all(apm_model_ran(entities[entity_id], year) for entity_id, year in years), years
+
+
+def test_a_tin_joins_one_virtual_group_a_year_and_an_identifier_names_one(sample_dir):
+    append_row(
+        sample_dir,
+        "practices.csv",
+        tin="111222333",
+        legal_business_name="Second Virtual Group",
+        is_virtual_group="true",
+        street_address="1 Elm St",
+        city="Reno",
+        state="NV",
+        zip_code="89501",
+    )
+    same_tin = append_row(
+        sample_dir,
+        "virtual_groups.csv",
+        virtual_group_id="VG-00002",
+        virtual_group_tin="111222333",
+        performance_year="2025",
+        tin="843701736",
+    )
+    assert_refused(
+        sample_dir,
+        "virtual_groups.csv",
+        same_tin,
+        "tin: TIN 84-3701736 already forms the virtual group with TIN 99-9522632 in 2025",
+    )
+
+    edit_row(sample_dir, "virtual_groups.csv", same_tin, virtual_group_id="VG-40127")
+    edit_row(sample_dir, "virtual_groups.csv", same_tin, performance_year="2017")
+    assert_refused(sample_dir, "virtual_groups.csv", same_tin, "performance_year: CMS formed")
+
+    edit_row(sample_dir, "virtual_groups.csv", same_tin, performance_year="2024", tin=SUNRISE_TIN)
+    assert_refused(
+        sample_dir,
+        "virtual_groups.csv",
+        same_tin,
+        "virtual_group_id: VG-40127 is already the identifier of the virtual group with TIN "
+        "99-9522632",
+    )
+
+    edit_row(sample_dir, "virtual_groups.csv", same_tin, virtual_group_id="VG-00002")
+    report = import_reference_data(directory=sample_dir)
+    assert report.counts["virtual_groups"].created == 2
+    assert Organization.objects.get(tin="111222333").virtual_group_id == "VG-00002"
+
+
+def test_a_virtual_group_identifier_already_in_the_database_is_refused_to_another(sample_dir):
+    import_reference_data(directory=sample_dir)
+    line = append_row(
+        sample_dir,
+        "practices.csv",
+        tin="111222333",
+        legal_business_name="Second Virtual Group",
+        is_virtual_group="true",
+        street_address="1 Elm St",
+        city="Reno",
+        state="NV",
+        zip_code="89501",
+    )
+    assert line
+    write_rows(
+        sample_dir,
+        "virtual_groups.csv",
+        [
+            ["virtual_group_id", "virtual_group_tin", "performance_year", "tin"],
+            ["VG-40127", "111222333", "2025", SUNRISE_TIN],
+        ],
+    )
+
+    assert_refused(
+        sample_dir, "virtual_groups.csv", 2, "VG-40127 is already the identifier of the virtual"
+    )

@@ -194,9 +194,57 @@ def test_apm_entity_refuses_a_tin_that_took_part_only_in_an_earlier_year(
     response = validate(
         client, membership, entity_id="T43572", tin_1="535765954", tin_2="878470892"
     )
-    assert "performance year 2025" in response.context["form"].errors["tin_1"][0]
+    errors = response.context["form"].errors
+    # Beside the second TIN, the one that is wrong; the first one is right.
+    assert "performance year 2025" in errors["tin_2"][0]
+    assert "tin_1" not in errors and "__all__" not in errors
     membership.refresh_from_db()
     assert membership.validation_failures == 1
+
+
+def test_apm_entity_tin_error_is_shown_beside_the_first_tin_when_that_one_is_wrong(
+    as_user, outsider, harbor
+):
+    client = as_user(outsider)
+    membership = start_request(client, harbor)
+    response = validate(
+        client, membership, entity_id="T43572", tin_1="878470892", tin_2="272418370"
+    )
+    assert set(response.context["form"].errors) == {"tin_1"}
+    page = response.content.decode()
+    assert '<div class="usa-form-group usa-form-group--error" id="id_tin_1_group">' in page
+    assert '<span class="usa-error-message" id="id_tin_1_error">This TIN does not' in page
+    assert 'href="#id_tin_1">TIN of a participating practice: This TIN does not' in page
+    assert 'id="id_tin_2_error"' not in page
+
+
+def test_apm_entity_tin_error_is_shown_beside_both_tins_when_neither_takes_part(
+    as_user, outsider, harbor
+):
+    client = as_user(outsider)
+    membership = start_request(client, harbor)
+    response = validate(
+        client, membership, entity_id="T43572", tin_1="878470892", tin_2="111111111"
+    )
+    errors = response.context["form"].errors
+    assert set(errors) == {"tin_1", "tin_2"}
+    assert all("does not take part" in errors[field][0] for field in errors)
+    membership.refresh_from_db()
+    assert membership.validation_failures == 1
+
+
+def test_the_service_says_which_tins_do_not_take_part(outsider, harbor):
+    from roles import services
+
+    membership = services.request_role(
+        user=outsider, organization=harbor, role="security_official"
+    )
+    outcome = services.validate_first_security_official(
+        membership=membership,
+        evidence={"entity_id": "T43572", "tins": ["535765954", "87-8470892"]},
+    )
+    assert outcome.failure_code == "tin_not_participating"
+    assert outcome.wrong_tins == (1,)
 
 
 def test_apm_entity_refuses_the_same_tin_twice_without_counting_a_try(as_user, outsider, harbor):

@@ -12,7 +12,9 @@ from roles.capabilities import Role
 from tests.factories import UserFactory
 from tests.organizations.factories import (
     ApmEntityFactory,
+    PracticeFactory,
     RegistryFactory,
+    VirtualGroupTinFactory,
 )
 from tests.roles.factories import MembershipFactory
 
@@ -98,6 +100,28 @@ def other_registry_token(other_registry):
 @pytest.fixture
 def apm_entity(db):
     return ApmEntityFactory(legal_business_name="Lakeside ACO", entity_id="A1234")
+
+
+@pytest.fixture
+def virtual_group(db):
+    """A virtual group of two practice TINs, as CMS forms them, reporting as VG-12345."""
+    group = PracticeFactory(
+        virtual_group=True,
+        legal_business_name="Prairie Virtual Group",
+        virtual_group_id="VG-12345",
+    )
+    for practice in PracticeFactory.create_batch(2):
+        VirtualGroupTinFactory(virtual_group=group, practice=practice, performance_year=2024)
+    return group
+
+
+@pytest.fixture
+def virtual_group_staff(virtual_group):
+    official = UserFactory(username="vg.official")
+    MembershipFactory(user=official, organization=virtual_group, role=Role.SECURITY_OFFICIAL)
+    user = UserFactory(username="vg.staff")
+    MembershipFactory(user=user, organization=virtual_group, role=Role.STAFF_USER)
+    return user
 
 
 @pytest.fixture

@@ -276,6 +276,22 @@ def test_an_apm_entity_reports_for_itself_and_returns_to_its_categories(
     assert client.get(url("submit_ia", apm_entity, "group")).status_code == 404
 
 
+def test_a_virtual_group_reports_for_itself_by_its_virtual_group_id(
+    client, sign_in, virtual_group, virtual_group_staff
+):
+    sign_in(client, virtual_group_staff)
+    start = client.get(reverse("submissions:submit", args=[virtual_group.pk]))
+    assert (
+        "The virtual group: Prairie Virtual Group (virtual group ID VG-12345)"
+        in start.content.decode()
+    )
+    assert client.post(url("submit_ia", virtual_group, "virtual-group"), IA_OK).status_code == 302
+    submission = Submission.objects.get()
+    assert (submission.entity_type, submission.entity_id) == ("virtualGroup", "VG-12345")
+    assert submission.taxpayer_identification_number == ""
+    assert client.get(url("submit_ia", virtual_group, "group")).status_code == 404
+
+
 # --- Promoting Interoperability ----------------------------------------------------------
 
 

@@ -137,6 +137,30 @@ def test_apm_entity_reports_for_itself_only(apm_entity):
     assert Submission.objects.get().entity_id == apm_entity.entity_id
 
 
+def test_virtual_group_reports_for_itself_by_its_identifier(virtual_group):
+    document = cms_example("ia")
+    del document["taxpayerIdentificationNumber"], document["nationalProviderIdentifier"]
+    document.update(entityType="virtualGroup", entityId="VG-99999")
+    with pytest.raises(SubmissionInvalid) as caught:
+        services.submit_measurement_sets(data=document, submitter=virtual_group)
+    assert [p.path for p in caught.value.problems] == ["$.entityId"]
+    document["entityId"] = "VG-12345"
+    services.submit_measurement_sets(data=document, submitter=virtual_group)
+    submission = Submission.objects.get()
+    assert (submission.entity_type, submission.entity_id) == ("virtualGroup", "VG-12345")
+    assert submission.taxpayer_identification_number == ""
+    assert selectors.submissions_visible_to(virtual_group).get() == submission
+
+
+def test_a_registry_submits_for_a_virtual_group_by_its_identifier(registry, virtual_group):
+    document = cms_example("ia")
+    del document["taxpayerIdentificationNumber"], document["nationalProviderIdentifier"]
+    document.update(entityType="virtualGroup", entityId=virtual_group.virtual_group_id)
+    services.submit_measurement_sets(data=document, submitter=registry)
+    (visible,) = selectors.submissions_visible_to(virtual_group)
+    assert visible.entity_id == "VG-12345" and len(visible.visible_sets) == 1
+
+
 def test_saving_a_set_is_audited(registry, ia_document):
     services.submit_measurement_sets(data=ia_document, submitter=registry, via="upload")
     event = AuditEvent.objects.get(action=AuditEvent.Action.MEASUREMENT_SET_SAVED)

@@ -342,6 +342,24 @@ def test_apm_entity_with_a_valid_entity_id_is_accepted():
     assert validation.clean_submission(document)["entityId"] == "A1234"
 
 
+def test_virtual_group_is_identified_by_its_virtual_group_id_not_a_tin():
+    document = cms_example("ia")
+    document.update(entityType="virtualGroup", nationalProviderIdentifier=None)
+    assert paths_of(document) == {"$.entityId", "$.taxpayerIdentificationNumber"}
+    del document["taxpayerIdentificationNumber"], document["nationalProviderIdentifier"]
+    for bad in ("123456789", "VG-1234", "vg12345", "VG-123456"):
+        document["entityId"] = bad
+        assert paths_of(document) == {"$.entityId"}, bad
+
+
+def test_virtual_group_with_a_valid_virtual_group_id_is_accepted():
+    document = cms_example("ia")
+    document.update(entityType="virtualGroup", entityId="VG-12345")
+    del document["taxpayerIdentificationNumber"], document["nationalProviderIdentifier"]
+    identity = validation.clean_submission(document)
+    assert (identity["entityId"], identity["taxpayerIdentificationNumber"]) == ("VG-12345", "")
+
+
 def test_unknown_entity_type_is_refused():
     document = cms_example("ia", npi=NPI)
     document["entityType"] = "subgroup"

@@ -7,7 +7,7 @@ from organizations.services import import_reference_data
 class Command(BaseCommand):
     help = (
         "Load CMS reference data (practices, clinicians, enrolments, APM entities, APM "
-        "participation, registries) from the CSV files in DIR; see docs/reference-data.md. "
+        "participation, virtual groups, registries) from the CSV files in DIR; see docs/reference-data.md. "
         "Checks every row first and loads nothing if any is bad. Safe to re-run."
     )
 
