@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
@@ -35,8 +35,8 @@ RESULTS_PER_PAGE = 20
 MEMBERS_PER_PAGE = 50
 SEARCHABLE_KINDS = {kind.value for kind in Organization.Kind}
 
-# The page behind each capability, where one exists yet; the others are listed without a
-# link until their app builds the page (a name that does not resolve is skipped too).
+# The page behind each capability: every capability of seed 003's table has one
+# (tests/roles/test_capabilities.py checks that each name resolves).
 CAPABILITY_PAGES = {
     Capability.MANAGE_ACCESS: "roles:organization_access",
     Capability.VIEW_PERFORMANCE_FEEDBACK: "feedback:summary",
@@ -55,14 +55,8 @@ CAPABILITY_PAGES = {
 
 
 def capability_page(capability, organization):
-    """Return the URL of ``capability``'s page for ``organization``, or "" if none yet."""
-    name = CAPABILITY_PAGES.get(capability)
-    if name is None:
-        return ""
-    try:
-        return reverse(name, kwargs={"organization_id": organization.pk})
-    except NoReverseMatch:
-        return ""
+    """Return the URL of ``capability``'s page for ``organization``."""
+    return reverse(CAPABILITY_PAGES[capability], kwargs={"organization_id": organization.pk})
 
 
 # --- Manage Access ---------------------------------------------------------------------------

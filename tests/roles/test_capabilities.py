@@ -156,3 +156,10 @@ def test_the_organization_page_shows_exactly_what_the_role_allows(client, sign_i
         assert shown is (capability in SEED_ROWS[(kind, role)]), capability
     access = client.get(reverse("roles:organization_access", args=[organization.pk]))
     assert access.status_code == (200 if C.MANAGE_ACCESS in SEED_ROWS[(kind, role)] else 403)
+
+
+@pytest.mark.parametrize("capability", list(Capability))
+def test_every_capability_has_a_page_of_its_own(capability):
+    from roles.views import CAPABILITY_PAGES
+
+    assert reverse(CAPABILITY_PAGES[capability], kwargs={"organization_id": 1})
