@@ -441,7 +441,7 @@ def submitted_score(organization, year):
     ``{"total", "categories", "measures"}``, each measure with its performance rate,
     benchmark decile and points; None when nothing was submitted or the year has no
     scoring figures. Computed by ``submissions.scoring``, the one place scoring lives."""
-    from submissions import representation, scoring
+    from submissions import scoring
     from submissions import selectors as submission_selectors
     from submissions.models import EntityType
 
@@ -451,34 +451,23 @@ def submitted_score(organization, year):
     submission = submission_selectors.submissions_visible_to(organization, **filters).first()
     if submission is None or not submission.visible_sets:
         return None
-    data = representation.submission_data(submission, submission.visible_sets)
-    try:
-        tree = scoring.score_submission(
-            data,
-            context=submission_selectors.scoring_context(
-                submission_selectors.submission_identity(submission)
-            ),
-        )
-    except ValueError:
+    _data, tree = submission_selectors.preliminary_score(submission)
+    if tree is None:
         return None
     measures = []
-    for part in tree.get("parts", ()):
-        if part.get("name") != "quality":
-            continue
-        for set_part in part["original"].get("parts", ()):
-            if not set_part.get("metadata", {}).get("measurementSetPicked", True):
-                continue
-            for measure in set_part.get("parts", ()):
-                metadata = measure.get("metadata", {})
-                measures.append(
-                    {
-                        "measure_id": measure.get("name"),
-                        "title": measure.get("title", ""),
-                        "performance_rate": metadata.get("performanceRate"),
-                        "decile": metadata.get("decile"),
-                        "points": measure.get("value"),
-                    }
-                )
+    set_part = scoring.picked_set_parts(tree).get("quality")
+    if set_part is not None:
+        for measure in set_part.get("parts", ()):
+            metadata = measure.get("metadata", {})
+            measures.append(
+                {
+                    "measure_id": measure.get("name"),
+                    "title": measure.get("title", ""),
+                    "performance_rate": metadata.get("performanceRate"),
+                    "decile": metadata.get("decile"),
+                    "points": measure.get("value"),
+                }
+            )
     return {
         "total": tree["value"],
         "categories": scoring.category_scores(tree),

@@ -973,6 +973,18 @@ def category_scores(score: dict) -> dict:
     return scores
 
 
+def picked_set_parts(score: dict) -> dict:
+    """Return ``{category: the measurement set part that counts}`` of a ``score_submission``
+    tree (the set marked picked, or the only one)."""
+    picked = {}
+    for part in score.get("parts", ()):
+        for set_part in part.get("original", {}).get("parts", ()):
+            if set_part.get("metadata", {}).get("measurementSetPicked", True):
+                picked[part["name"]] = set_part
+                break
+    return picked
+
+
 def preliminary_payment_adjustment(score: dict, year: int) -> Decimal | None:
     """Return the payment adjustment (percent) the preliminary total would lead to, or None
     when no category was scored.

@@ -178,6 +178,23 @@ def scoring_context(identity):
     return ScoringContext(is_small_practice=small)
 
 
+def preliminary_score(submission, measurement_sets=None):
+    """Return ``(data, score tree)`` of a stored submission as the viewer sees it: its
+    ``visible_sets`` unless ``measurement_sets`` are given. The tree is None when the year
+    has no scoring figures."""
+    from . import representation, scoring
+
+    sets = submission.visible_sets if measurement_sets is None else measurement_sets
+    data = representation.submission_data(submission, sets)
+    try:
+        tree = scoring.score_submission(
+            data, context=scoring_context(submission_identity(submission))
+        )
+    except ValueError:
+        tree = None
+    return data, tree
+
+
 def submission_identity(submission):
     """Return a stored submission's identity in validation's shape."""
     return {

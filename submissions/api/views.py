@@ -224,8 +224,7 @@ class SubmissionScoreView(SubmissionsApiView):
         submission = selectors.get_submission_for(
             organization_of(request), _id_or_404(submission_id)
         )
-        data = representation.submission_data(submission, submission.visible_sets)
-        score = _score(data, selectors.submission_identity(submission))
+        _data, score = selectors.preliminary_score(submission)
         return Response({"data": {"score": score}})
 
 

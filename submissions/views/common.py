@@ -1,5 +1,5 @@
-"""What the submission pages share: whom an organization reports for, the preliminary score
-of what it may see, the "before it counts" checklist, and how measurements read in a table.
+"""What the submission pages share: whom an organization reports for, the "before it
+counts" checklist built from the preliminary score, and how measurements read in a table.
 
 Nothing here validates or stores: that is ``services`` and ``validation``; the score is
 ``scoring``'s.
@@ -13,7 +13,7 @@ from django.http import Http404
 from organizations.models import Clinician, Organization
 from roles.capabilities import Capability, role_allows
 
-from .. import catalogue, representation, scoring, selectors
+from .. import catalogue, scoring, selectors
 from ..catalogue import Category, MetricType
 from ..forms import APM_ENTITY, GROUP, VIRTUAL_GROUP
 from ..models import EntityType
@@ -137,34 +137,6 @@ def get_reporting(organization, year, reporting_for):
 # --- Preliminary score and what is missing ---------------------------------------------------
 
 
-def score_of(submission, measurement_sets=None):
-    """Return ``(data, score tree)`` of a stored submission as the viewer sees it; the tree
-    is None when the year has no scoring figures."""
-    sets = submission.visible_sets if measurement_sets is None else measurement_sets
-    data = representation.submission_data(submission, sets)
-    try:
-        tree = scoring.score_submission(
-            data, context=selectors.scoring_context(selectors.submission_identity(submission))
-        )
-    except ValueError:
-        tree = None
-    return data, tree
-
-
-def picked_sets(tree):
-    """Return ``{category: the measurement set part that counts}`` of a score tree."""
-    picked = {}
-    for part in (tree or {}).get("parts", ()):
-        original = part.get("original")
-        if not original:
-            continue
-        for set_part in original.get("parts", ()):
-            if set_part.get("metadata", {}).get("measurementSetPicked", True):
-                picked[part["name"]] = set_part
-                break
-    return picked
-
-
 @dataclass
 class Check:
     category: str
@@ -176,7 +148,7 @@ def checklist(year, tree):
     """Return what still keeps each category from full credit, from the preliminary score
     (and the year's figures for how many activities make full credit)."""
     checks = []
-    picked = picked_sets(tree)
+    picked = scoring.picked_set_parts(tree or {})
     for category in (
         Category.IMPROVEMENT_ACTIVITIES,
         Category.PROMOTING_INTEROPERABILITY,

@@ -19,7 +19,6 @@ from .common import (
     clinician_names,
     entity_description,
     measurement_rows,
-    score_of,
     sections,
 )
 
@@ -151,7 +150,7 @@ def score_view_model(tree):
 
 def _score_page(request, membership, submission, *, back_url, back_label):
     organization = membership.organization
-    data, tree = score_of(submission)
+    data, tree = selectors.preliminary_score(submission)
     year = submission.performance_year
     context = {
         "membership": membership,
@@ -203,7 +202,7 @@ def scoring_list(request, membership):
     names = clinician_names(page.object_list)
     rows = []
     for submission in page.object_list:
-        _, tree = score_of(submission)
+        _, tree = selectors.preliminary_score(submission)
         rows.append(
             {
                 "submission": submission,

@@ -13,7 +13,7 @@ from django.urls import reverse
 from roles.capabilities import Capability
 from roles.decorators import requires_capability
 
-from .. import catalogue, services
+from .. import catalogue, selectors, services
 from ..catalogue import Category
 from ..forms import (
     METHOD_LABELS,
@@ -31,7 +31,7 @@ from ..forms import (
 )
 from ..models import SubmissionMethod
 from ..validation import MINIMUM_PERIOD_DAYS, SubmissionInvalid
-from .common import allows, checklist, get_reporting, reporting_entities, score_of, sections
+from .common import allows, checklist, get_reporting, reporting_entities, sections
 
 # The portal's own attestations (improvement activities, Promoting Interoperability) are
 # stored as CMS stores attestations: submission method "registry".
@@ -83,7 +83,7 @@ def _context(membership, reporting, **extra):
 def _checks(reporting, submission, category=None):
     if submission is None:
         return checklist(reporting.year, None) if category is None else []
-    _, tree = score_of(submission)
+    _, tree = selectors.preliminary_score(submission)
     if tree is None:
         return []
     checks = checklist(reporting.year, tree)
