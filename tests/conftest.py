@@ -77,3 +77,25 @@ def enrolment(practice):
 
     clinician = ClinicianFactory(first_name="Ada", last_name="Lovelace")
     return EnrolmentFactory(practice=practice, clinician=clinician, ptan="ADA12345")
+
+
+@pytest.fixture
+def security_official(practice):
+    """Sam Official, Security Official of the practice."""
+    from roles.capabilities import Role
+    from tests.roles.factories import MembershipFactory
+
+    user = UserFactory(username="sam.official", first_name="Sam", last_name="Official")
+    MembershipFactory(user=user, organization=practice, role=Role.SECURITY_OFFICIAL)
+    return user
+
+
+@pytest.fixture
+def staff_user(practice, security_official):
+    """Stan Staff, Staff User of the practice."""
+    from roles.capabilities import Role
+    from tests.roles.factories import MembershipFactory
+
+    user = UserFactory(username="stan.staff", first_name="Stan", last_name="Staff")
+    MembershipFactory(user=user, organization=practice, role=Role.STAFF_USER)
+    return user

@@ -9,11 +9,10 @@ from django.utils import timezone
 
 from helpdesk.models import CallerCheck
 from tests.factories import UserFactory
-from tests.roles.conftest import (  # noqa: F401 - fixtures (practice, enrolment: tests/conftest.py)
+from tests.roles.conftest import (  # noqa: F401 - fixtures (the practice's people: tests/conftest.py)
     as_user,
     outbox,
     outsider,
-    security_official,
 )
 
 

@@ -1,6 +1,6 @@
-"""Personas for the roles tests: one practice with a clinician billing under it, its
-Security Official and Staff User, a clinician, an outsider and (from tests/conftest.py) the
-help desk."""
+"""Personas for the roles tests: a clinician and an outsider; the practice with a clinician
+billing under it, its Security Official and Staff User and the help desk come from
+tests/conftest.py."""
 
 import pytest
 
@@ -8,20 +8,6 @@ from roles.capabilities import Role
 from tests.factories import UserFactory
 
 from .factories import MembershipFactory
-
-
-@pytest.fixture
-def security_official(practice):
-    user = UserFactory(username="sam.official", first_name="Sam", last_name="Official")
-    MembershipFactory(user=user, organization=practice, role=Role.SECURITY_OFFICIAL)
-    return user
-
-
-@pytest.fixture
-def staff_user(practice, security_official):
-    user = UserFactory(username="stan.staff", first_name="Stan", last_name="Staff")
-    MembershipFactory(user=user, organization=practice, role=Role.STAFF_USER)
-    return user
 
 
 @pytest.fixture

@@ -40,17 +40,15 @@ def cms_example(name, *, year=2024, tin="123456789", npi=None):
 
 
 @pytest.fixture
-def practice_official(practice):
-    user = UserFactory(username="sam.official", first_name="Sam", last_name="Official")
-    MembershipFactory(user=user, organization=practice, role=Role.SECURITY_OFFICIAL)
-    return user
+def practice_official(security_official):
+    """The practice's Security Official (tests/conftest.py)."""
+    return security_official
 
 
 @pytest.fixture
-def practice_staff(practice, practice_official):
-    user = UserFactory(username="stan.staff", first_name="Stan", last_name="Staff")
-    MembershipFactory(user=user, organization=practice, role=Role.STAFF_USER)
-    return user
+def practice_staff(staff_user):
+    """The practice's Staff User (tests/conftest.py)."""
+    return staff_user
 
 
 @pytest.fixture
