@@ -122,6 +122,31 @@ def wrk(url, cookie, duration, connections):
     return rate, latency.get("50"), latency.get("99"), int(non_2xx.group(1)) if non_2xx else 0
 
 
+def start_gunicorn(env, port, workers):
+    """Start the portal under gunicorn on ``port`` and return once it answers /bare/."""
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "qpp_portal.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
+    )
+    for _ in range(50):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/bare/", timeout=1)  # noqa: S310 - local
+            break
+        except OSError:
+            time.sleep(0.2)
+    return server
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--duration", type=int, default=5)
@@ -133,27 +158,8 @@ def main():
     env = environment(os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL))
     signed_in, public, cookie = prepare(env)
     base = f"http://127.0.0.1:{args.port}"
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv/bin/gunicorn"),
-            "qpp_portal.wsgi",
-            "--bind",
-            f"127.0.0.1:{args.port}",
-            "--workers",
-            str(args.workers),
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        cwd=ROOT,
-    )
+    server = start_gunicorn(env, args.port, args.workers)
     try:
-        for _ in range(50):
-            try:
-                urllib.request.urlopen(base + "/bare/", timeout=1)  # noqa: S310 - local
-                break
-            except OSError:
-                time.sleep(0.2)
         for label, path in signed_in + public:
             request = urllib.request.Request(base + path, headers={"Cookie": cookie})
             status = urllib.request.urlopen(request, timeout=10).status  # noqa: S310 - local

@@ -16,7 +16,6 @@ import multiprocessing
 import os
 import re
 import signal
-import subprocess
 import sys
 import time
 import urllib.parse
@@ -26,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-from pages import DEFAULT_DATABASE_URL, environment, prepare  # noqa: E402
+from pages import DEFAULT_DATABASE_URL, environment, prepare, start_gunicorn  # noqa: E402
 
 TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -114,22 +113,8 @@ def main():
     hash_rate, _ = run(
         hash_worker, lambda d: (user.password, DEMO_PASSWORD, d), args.workers, args.duration
     )
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv/bin/gunicorn"),
-            "qpp_portal.wsgi",
-            "--bind",
-            f"127.0.0.1:{args.port}",
-            "--workers",
-            str(args.workers),
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        cwd=ROOT,
-    )
+    server = start_gunicorn(env, args.port, args.workers)
     try:
-        time.sleep(3)
         rate, failures = run(
             sign_in_worker,
             lambda d: (args.port, user.username, DEMO_PASSWORD, d),
