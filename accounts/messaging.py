@@ -6,13 +6,9 @@ with retries, so a failing mail server or phone gateway never fails the request.
 could not be sent after the retries is audited and listed for the help desk.
 """
 
-import logging
-
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string, select_template
-
-logger = logging.getLogger(__name__)
 
 
 def render_templated_email(*, app, name, to, context):
