@@ -42,20 +42,6 @@ def _clinician_type_eligible(specialty, year):
     return year >= 2019 or specialty not in TYPES_ADDED_IN_2019
 
 
-def effective_weights(year_weights, unscored):
-    """Return integer category weights totalling 100, the ``unscored`` categories at 0 and
-    their weight shared in proportion among the others (remainder to Quality)."""
-    kept = {name: w for name, w in year_weights.items() if name not in unscored and w}
-    if not kept:
-        kept = {"quality": 100}
-    total = sum(kept.values())
-    weights = dict.fromkeys(program.CATEGORIES, 0)
-    for name, weight in kept.items():
-        weights[name] = weight * 100 // total
-    weights["quality" if "quality" in kept else next(iter(kept))] += 100 - sum(weights.values())
-    return weights
-
-
 def _score(rng, skill, spread=12):
     return Decimal(str(max(0.0, min(100.0, rng.gauss(skill, spread))))).quantize(TWO)
 

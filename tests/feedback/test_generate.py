@@ -1,13 +1,11 @@
 """The synthetic feedback generator over the sample reference data."""
 
-from decimal import Decimal
-
 import pytest
 from django.core.management import call_command
 
 from feedback import program
 from feedback.models import ClinicianEligibility, FeedbackReport, PracticeEligibility
-from feedback.synthetic import effective_weights, generate_feedback_data
+from feedback.synthetic import generate_feedback_data
 
 pytestmark = pytest.mark.django_db
 
@@ -82,14 +80,3 @@ def test_every_enrolment_gets_eligibility_for_every_year(sample_data):
 def test_the_command_prints_what_it_wrote(sample_data, capsys):
     call_command("generate_feedback_data", "--seed", "2")
     assert "feedback reports:" in capsys.readouterr().out
-
-
-def test_effective_weights_always_total_100():
-    weights = program.program_year(2025).weights
-    assert effective_weights(weights, set()) == weights
-    shifted = effective_weights(weights, {"cost", "promoting_interoperability"})
-    assert sum(shifted.values()) == 100 and shifted["cost"] == 0
-    assert (
-        Decimal(sum(effective_weights(program.program_year(2017).weights, {"cost"}).values()))
-        == 100
-    )
