@@ -29,9 +29,10 @@ def _key(reweighted):
 
 
 def _fallback(base, reweighted):
-    """The general rule for a combination the year's table has no row for: the weight goes
-    to Quality if it is scored, else in proportion to the scored categories (whole points,
-    remainder to the first scored category)."""
+    """The general rule for a combination the year's table has no row for (this simulator's
+    reading, not confirmed against the final rules: see the data file's ``_about``): the
+    weight goes to Quality if it is scored, else in proportion to the scored categories
+    (whole points, remainder to the first scored category)."""
     weights = {name: (0 if name in reweighted else base[name]) for name in CATEGORIES}
     freed = 100 - sum(weights.values())
     if not freed:
@@ -112,3 +113,39 @@ def final_score(
         return weights, Decimal("0.00")
     total = sum(Decimal(str(scores[name])) * weights[name] for name in scored) / 100
     return weights, min(Decimal(100), total).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def scored_report(
+    year,
+    scores,
+    *,
+    reweighted=(),
+    small_practice=False,
+    apm_entity=False,
+    model_type="",
+    **subject,
+):
+    """Return an unsaved FeedbackReport for ``subject`` (organization, clinician, level) from
+    category ``scores`` (None = not scored), weighted and totalled by ``final_score``, with
+    the payment adjustment the final score leads to."""
+    from .models import FeedbackReport
+
+    weights, final = final_score(
+        year,
+        scores,
+        small_practice=small_practice,
+        apm_entity=apm_entity,
+        model_type=model_type,
+        reweighted=reweighted,
+    )
+    scores = {name: (scores.get(name) if weights[name] else None) for name in CATEGORIES}
+    if not any(weights.values()):  # nothing scored at all: the report shows Quality at 0
+        weights, scores = {**weights, "quality": 100}, {**scores, "quality": Decimal("0.00")}
+    return FeedbackReport(
+        performance_year=year,
+        final_score=final,
+        payment_adjustment=program.payment_adjustment(final, year),
+        **{name: scores[name] for name in CATEGORIES},
+        **{f"{name}_weight": weights[name] for name in CATEGORIES},
+        **subject,
+    )

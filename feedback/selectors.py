@@ -6,6 +6,7 @@ rows of its own clinician.
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Q
 from django.http import Http404
@@ -13,7 +14,7 @@ from django.http import Http404
 from organizations.models import ApmParticipation, Clinician, Enrolment, Organization
 from roles.capabilities import Role
 
-from . import program
+from . import program, reweighting
 from .models import (
     CATEGORY_FIELDS,
     ApmIncentivePayment,
@@ -24,6 +25,8 @@ from .models import (
     PracticeEligibility,
     PublicReportingFlag,
 )
+
+CENTS = Decimal("0.01")
 
 
 def is_clinician_view(membership):
@@ -50,8 +53,9 @@ def _clinician_belongs(membership):
 
 
 def feedback_years(membership):
-    """Return the released performance years with feedback this membership may see, newest
-    first."""
+    """Return the performance years with feedback this membership may see, newest first:
+    the released years with CMS's reports, and the years its entity submitted data for
+    (feedback computed from them, during the submission window too)."""
     released = program.released_years()
     reports = FeedbackReport.objects.filter(
         organization=membership.organization, performance_year__in=released
@@ -69,7 +73,8 @@ def feedback_years(membership):
             reports = reports.filter(clinician__isnull=True)
         else:
             reports = reports.none()
-    return sorted(set(reports.values_list("performance_year", flat=True)), reverse=True)
+    years = set(reports.values_list("performance_year", flat=True))
+    return sorted(years | _submitted_years(membership), reverse=True)
 
 
 def summary_report(membership, year):
@@ -279,7 +284,8 @@ class PreviewFigure:
 def public_reporting_figures(organization, year):
     """Return the figures Care Compare would publish for ``organization`` (a practice as a
     group, a virtual group or an APM entity) for ``year``: the final score and category
-    scores of its own feedback report, and the performance rate of each quality measure it
+    scores of its own feedback (computed from its submitted data where it has any, see
+    ``submitted_feedback``), and the performance rate of each quality measure it
     (or a registry for it) submitted."""
     figures = []
     report = FeedbackReport.objects.filter(
@@ -288,6 +294,10 @@ def public_reporting_figures(organization, year):
         level=organization_level(organization),
         clinician__isnull=True,
     ).first()
+    # Where the year has submitted data, the feedback computed from it is what is published.
+    computed = submitted_feedback(organization, year, cms_report=report)
+    if computed is not None:
+        report = computed.report
     if report is not None:
         figures.append(
             PreviewFigure("final_score", "MIPS final score", f"{report.final_score}", "feedback")
@@ -433,63 +443,214 @@ def apm_participants(entity, year, query=""):
 
 
 # --- Feedback from submitted data ---------------------------------------------------------------
+# Where an entity (a practice as a group, a clinician under its TIN, a virtual group, an APM
+# entity) submitted data for a year, its feedback is computed from that data: Quality, PI and
+# IA from the preliminary score (``submissions.scoring``, the one place scoring lives), Cost
+# from CMS's claims-based figure, weighted per the year's reweighting table.
+
+SUBMITTED_CATEGORIES = {
+    "quality": "quality",
+    "promoting_interoperability": "pi",
+    "improvement_activities": "ia",
+}
 
 
-def submitted_score(organization, year):
-    """Return the preliminary score of the organization's own submitted data for ``year``
-    (a practice's group submission, a virtual group's or an APM entity's) as
-    ``{"total", "categories", "measures"}``, each measure with its performance rate,
-    benchmark decile and points; None when nothing was submitted or the year has no
-    scoring figures. Computed by ``submissions.scoring``, the one place scoring lives."""
-    from submissions import scoring
+@dataclass(frozen=True)
+class SubmittedFeedback:
+    """Feedback computed from submitted data. ``report`` is an unsaved FeedbackReport (what
+    the page shows in place of CMS's); ``sources`` says where each category's figure came
+    from ("submitted", "cms", or "reweighted" with no figure)."""
+
+    report: FeedbackReport
+    submitted_on: object  # the date the data were last changed
+    sources: dict
+    measures: list
+    cms_report: FeedbackReport | None
+
+    def rows(self):
+        """Return [(label, score or None, weight, source)] in the order feedback shows them."""
+        return [
+            (*category, self.sources[name])
+            for name, category in zip(CATEGORY_FIELDS, self.report.categories(), strict=True)
+        ]
+
+
+def _entity_submission(organization, year, clinician=None):
+    """Return the submission of the organization's own entity for ``year`` (a practice's
+    group submission, or ``clinician``'s under its TIN), with ``visible_sets``; None."""
     from submissions import selectors as submission_selectors
     from submissions.models import EntityType
 
     filters = {"performance_year": year}
-    if organization.kind == Organization.Kind.PRACTICE and not organization.is_virtual_group:
+    if clinician is not None:
+        filters.update(
+            entity_type=EntityType.INDIVIDUAL, national_provider_identifier=clinician.npi
+        )
+    elif organization.kind == Organization.Kind.PRACTICE and not organization.is_virtual_group:
         filters["entity_type"] = EntityType.GROUP
     submission = submission_selectors.submissions_visible_to(organization, **filters).first()
-    if submission is None or not submission.visible_sets:
+    return submission if submission is not None and submission.visible_sets else None
+
+
+def _quality_measures(tree):
+    """Return the scored measures of the quality set that counts, for the measure table."""
+    from submissions import scoring
+
+    set_part = scoring.picked_set_parts(tree).get("quality") or {}
+    return [
+        {
+            "measure_id": measure.get("name"),
+            "title": measure.get("title", ""),
+            "performance_rate": measure.get("metadata", {}).get("performanceRate"),
+            "decile": measure.get("metadata", {}).get("decile"),
+            "points": measure.get("value"),
+        }
+        for measure in set_part.get("parts", ())
+    ]
+
+
+def _exception_categories(organization, year, clinician=None):
+    """Return the categories approved exceptions reweight for the entity: the whole
+    organization's, and for a clinician their own too."""
+    applications = ExceptionApplication.objects.filter(
+        organization=organization,
+        performance_year=year,
+        status=ExceptionApplication.Status.APPROVED,
+    )
+    who = Q(clinician__isnull=True)
+    if clinician is not None:
+        who |= Q(clinician=clinician)
+    return set().union(*(a.category_labels_keys() for a in applications.filter(who)))
+
+
+def submitted_feedback(organization, year, *, clinician=None, cms_report=None):
+    """Return the SubmittedFeedback of the entity (``organization``, or ``clinician`` in it)
+    for ``year``, Cost taken from ``cms_report``; None when nothing was submitted or the
+    submitted data cannot be scored (no scoring figures for the year)."""
+    from submissions import scoring
+    from submissions import selectors as submission_selectors
+
+    submission = _entity_submission(organization, year, clinician)
+    if submission is None:
         return None
     _data, tree = submission_selectors.preliminary_score(submission)
     if tree is None:
         return None
-    measures = []
-    set_part = scoring.picked_set_parts(tree).get("quality")
-    if set_part is not None:
-        for measure in set_part.get("parts", ()):
-            metadata = measure.get("metadata", {})
-            measures.append(
-                {
-                    "measure_id": measure.get("name"),
-                    "title": measure.get("title", ""),
-                    "performance_rate": metadata.get("performanceRate"),
-                    "decile": metadata.get("decile"),
-                    "points": measure.get("value"),
-                }
-            )
-    return {
-        "total": tree["value"],
-        "categories": scoring.category_scores(tree),
-        "measures": measures,
+    submitted = scoring.category_scores(tree)
+    scores = {
+        name: (None if submitted[key] is None else Decimal(str(submitted[key])).quantize(CENTS))
+        for name, key in SUBMITTED_CATEGORIES.items()
     }
+    # Cost is never submitted: CMS computes it from claims after the year.
+    scores["cost"] = cms_report.cost if cms_report is not None else None
+    if clinician is not None:
+        level = FeedbackReport.Level.INDIVIDUAL
+    else:
+        level = organization_level(organization)
+    # Data submitted for a category overrides an approved exception for it, as CMS rules
+    # for both kinds of exception: the category is scored, not reweighted.
+    submitted_names = {name for name in SUBMITTED_CATEGORIES if scores[name] is not None}
+    report = reweighting.scored_report(
+        year,
+        scores,
+        reweighted=_exception_categories(organization, year, clinician) - submitted_names,
+        small_practice=tree["metadata"]["smallPractice"],
+        apm_entity=level == FeedbackReport.Level.APM_ENTITY,
+        model_type=organization.model_type,
+        organization=organization,
+        clinician=clinician,
+        level=level,
+    )
+    sources = {
+        name: (
+            "reweighted"
+            if getattr(report, f"{name}_weight") == 0
+            else ("cms" if name == "cost" else "submitted")
+        )
+        for name in CATEGORY_FIELDS
+    }
+    return SubmittedFeedback(
+        report=report,
+        submitted_on=max(s.updated_at for s in submission.visible_sets).date(),
+        sources=sources,
+        measures=_quality_measures(tree),
+        cms_report=cms_report,
+    )
 
 
-def group_report_for_clinician(membership, year):
-    """Return the group (or virtual group) report of the membership's practice for ``year``
-    when the membership is a Clinician enrolled there: the group-reported feedback that
-    applies to them (CMS uses the higher of the two scores). None otherwise."""
+def _submitted_years(membership):
+    """Return the years the membership's entity (or, for a Clinician, theirs or their
+    group's) has scorable submitted data for."""
+    from submissions import catalogue
+    from submissions import selectors as submission_selectors
+    from submissions.models import EntityType
+
+    organization = membership.organization
+    submissions = submission_selectors.submissions_visible_to(
+        organization, performance_year__in=catalogue.performance_years()
+    )
+    if organization.kind == Organization.Kind.PRACTICE and not organization.is_virtual_group:
+        whose = Q(entity_type=EntityType.GROUP)
+        if is_clinician_view(membership):
+            whose = Q(national_provider_identifier=membership.clinician.npi)
+            if _clinician_belongs(membership):
+                whose |= Q(entity_type=EntityType.GROUP)
+        submissions = submissions.filter(whose)
+    elif is_clinician_view(membership) and not _clinician_belongs(membership):
+        return set()
+    return set(
+        submissions.filter(measurement_sets__isnull=False).values_list(
+            "performance_year", flat=True
+        )
+    )
+
+
+def summary_feedback(membership, year):
+    """Return (report, SubmittedFeedback or None) for the summary page: the feedback computed
+    from submitted data where the entity the summary is about submitted some, else CMS's
+    report (``summary_report``). A Clinician's summary is their own individual feedback if
+    they have any, else their group's."""
+    cms_report = summary_report(membership, year)
+    organization = membership.organization
+    if cms_report is not None:
+        candidates = [cms_report.clinician]
+    elif not is_clinician_view(membership):
+        candidates = [None]
+    elif organization.kind == Organization.Kind.PRACTICE and not organization.is_virtual_group:
+        candidates = [membership.clinician] + ([None] if _clinician_belongs(membership) else [])
+    else:
+        candidates = [None] if _clinician_belongs(membership) else []
+    for clinician in candidates:
+        computed = submitted_feedback(
+            organization, year, clinician=clinician, cms_report=cms_report
+        )
+        if computed is not None:
+            return computed.report, computed
+    return cms_report, None
+
+
+def group_feedback_for_clinician(membership, year):
+    """Return (group report, SubmittedFeedback or None) of the membership's practice for
+    ``year`` when the membership is a Clinician enrolled there: the group-reported feedback
+    that applies to them (CMS uses the higher of the two scores), computed from the group's
+    submitted data if there is any. (None, None) otherwise."""
     organization = membership.organization
     if not is_clinician_view(membership) or organization.kind != Organization.Kind.PRACTICE:
-        return None
-    if year not in program.released_years() or not _clinician_belongs(membership):
-        return None
-    return FeedbackReport.objects.filter(
-        organization=organization,
-        performance_year=year,
-        clinician__isnull=True,
-        level=organization_level(organization),
-    ).first()
+        return None, None
+    if not _clinician_belongs(membership):
+        return None, None
+    cms_report = None
+    if year in program.released_years():
+        cms_report = FeedbackReport.objects.filter(
+            organization=organization,
+            performance_year=year,
+            clinician__isnull=True,
+            level=organization_level(organization),
+        ).first()
+    computed = submitted_feedback(organization, year, cms_report=cms_report)
+    if computed is not None:
+        return computed.report, computed
+    return cms_report, None
 
 
 def approved_exceptions(membership, year):

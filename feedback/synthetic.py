@@ -67,22 +67,12 @@ def build_report(rng, *, figures, skill, small_practice=False, reweighted=(), **
     if scores["improvement_activities"] is not None:
         # Improvement Activities come in steps of 20 (medium) or 40 (high) weighted points of 40.
         scores["improvement_activities"] = Decimal(rng.choice([50, 50, 75, 100, 100, 100]))
-    weights, final = reweighting.final_score(
+    return reweighting.scored_report(
         figures.year,
         scores,
         small_practice=small_practice,
         apm_entity=apm_entity,
         model_type=organization.model_type,
-    )
-    scores = {name: (scores[name] if weights[name] else None) for name in program.CATEGORIES}
-    if not any(weights.values()):  # nothing scored at all: the report shows Quality at 0
-        weights, scores = {**weights, "quality": 100}, {**scores, "quality": Decimal("0.00")}
-    return FeedbackReport(
-        performance_year=figures.year,
-        final_score=final,
-        payment_adjustment=program.payment_adjustment(final, figures.year),
-        **{name: scores[name] for name in program.CATEGORIES},
-        **{f"{name}_weight": weights[name] for name in program.CATEGORIES},
         **subject,
     )
 

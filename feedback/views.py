@@ -83,7 +83,7 @@ def summary(request, membership):
     categories, and for groups the clinicians to drill down to."""
     years = selectors.feedback_years(membership)
     form, year = _pick_year(request, years)
-    report = selectors.summary_report(membership, year) if year else None
+    report, computed = selectors.summary_feedback(membership, year) if year else (None, None)
     context = {
         "membership": membership,
         "organization": membership.organization,
@@ -93,25 +93,23 @@ def summary(request, membership):
         "years": years,
         "year": year,
         "report": report,
+        "computed": computed,
     }
     if report is not None:
         figures = program.program_year(year)
+        group_report, group_computed = (
+            selectors.group_feedback_for_clinician(membership, year)
+            if report.clinician_id
+            else (None, None)
+        )
         context.update(
             figures=figures,
             score_chart=charts.score_chart(report, figures),
             category_chart=charts.category_chart(report),
             clinician_reports=selectors.clinician_reports(membership, year),
             adjustment_parts=program.payment_adjustment_parts(report.final_score, year),
-            group_report=(
-                selectors.group_report_for_clinician(membership, year)
-                if report.clinician_id
-                else None
-            ),
-            submitted=(
-                None
-                if selectors.is_clinician_view(membership)
-                else selectors.submitted_score(membership.organization, year)
-            ),
+            group_report=group_report,
+            group_computed=group_computed,
         )
     return render(request, "feedback/summary.html", context)
 
@@ -172,7 +170,7 @@ def download(request, membership, year):
 
         raise Http404("No feedback for this year.")
     organization = membership.organization
-    reports = [selectors.summary_report(membership, year)]
+    reports = [selectors.summary_feedback(membership, year)[0]]
     reports += list(selectors.clinician_reports(membership, year))
     record_event(
         action=AuditEvent.Action.FEEDBACK_DOWNLOADED,

@@ -1,14 +1,10 @@
 """Feedback pages show the adjustment's parts in bonus years, the group feedback that
 applies to a clinician, and the preliminary score (with measure detail) of submitted data."""
 
-import datetime
-
 import pytest
 from django.urls import reverse
 
 from feedback import program
-from feedback.models import FeedbackReport
-from tests.submissions.factories import MeasurementFactory, MeasurementSetFactory
 
 from .factories import FeedbackReportFactory
 
@@ -58,40 +54,6 @@ def test_a_clinician_without_an_individual_report_sees_the_group_report(
     assert "Group feedback" in content
     assert str(group.final_score) in content
     assert "score that applies to you" in content
-
-
-def test_submitted_data_shows_its_preliminary_score_and_measures(
-    client, sign_in, staff_user, practice, today
-):
-    today.set(datetime.date(2026, 11, 23))
-    FeedbackReportFactory(organization=practice, performance_year=2025)
-    quality = MeasurementSetFactory(
-        submission__taxpayer_identification_number=practice.tin,
-        submission__performance_year=2025,
-        category="quality",
-        performance_start=datetime.date(2025, 1, 1),
-        performance_end=datetime.date(2025, 12, 31),
-    )
-    MeasurementFactory(
-        measurement_set=quality,
-        measure_id="001",
-        value={
-            "isEndToEndReported": False,
-            "performanceMet": 20,
-            "performanceNotMet": 60,
-            "eligiblePopulation": 100,
-            "eligiblePopulationExclusion": 0,
-            "eligiblePopulationException": 0,
-            "performanceRate": 25.0,
-            "reportingRate": 80.0,
-        },
-    )
-    sign_in(client, staff_user)
-    content = client.get(url(practice, 2025)).content.decode()
-    assert "Preliminary score of the data submitted for 2025" in content
-    assert "shown beside it, not in its place" in content
-    assert "Benchmark decile" in content and "001" in content
-    assert FeedbackReport.objects.count() == 1
 
 
 def test_an_approved_exception_shows_on_the_eligibility_page(
