@@ -6,4 +6,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "HARP-style accounts"
 
     def ready(self):
-        from . import checks, signals  # noqa: F401
+        from . import checks, signals  # noqa: F401 - checks registers on import
+
+        signals.connect_cache_invalidation()

@@ -5,6 +5,7 @@ from django.contrib.auth import logout
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django_otp.middleware import OTPMiddleware
 
 from audit.models import AuditEvent
 from audit.services import record_event
@@ -13,6 +14,15 @@ from . import selectors
 
 SESSION_STARTED_KEY = "_session_started"
 LAST_ACTIVITY_KEY = "_last_activity"
+
+
+class CachedDeviceOTPMiddleware(OTPMiddleware):
+    """django-otp's middleware, reading the session's device through the shared cache
+    (accounts.selectors.device_from_persistent_id). It still refuses a device of another
+    person or an unconfirmed one, and forgets a device that no longer exists."""
+
+    def _device_from_persistent_id(self, persistent_id):
+        return selectors.device_from_persistent_id(self._normalize_persistent_id(persistent_id))
 
 
 class SessionTimeoutMiddleware:

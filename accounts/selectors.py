@@ -2,8 +2,10 @@ import hmac
 from datetime import UTC
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 from django_otp import devices_for_user
+from django_otp.models import Device
 
 from audit.models import AuditEvent
 
@@ -47,6 +49,53 @@ def device_for_user(user, persistent_id):
         if device.persistent_id == persistent_id:
             return device
     return None
+
+
+# How long a signed-in session's device is kept in the shared cache. Saving or deleting a
+# device forgets it at once (accounts.signals), so this only bounds memory.
+DEVICE_CACHE_SECONDS = 300
+
+
+def device_cache_key(persistent_id):
+    return f"otp-device:{persistent_id}"
+
+
+def device_from_persistent_id(persistent_id):
+    """Return the two-factor device ``persistent_id`` names (None if there is none), from
+    the shared cache when it is there.
+
+    django-otp loads the session's device on every request to say whether the person
+    entered a code; this spares that query on all but the first."""
+    key = device_cache_key(persistent_id)
+    device = cache.get(key)
+    if device is None:
+        device = Device.from_persistent_id(persistent_id)
+        if device is not None:
+            cache.set(key, device, DEVICE_CACHE_SECONDS)
+    return device
+
+
+HELP_DESK_PERMISSION = "accounts.help_desk"
+# The header's Help desk link is a convenience: every help-desk view checks the permission
+# itself (roles.selectors.require_help_desk). Kept in the cache, it spares two permission
+# queries on every page; a change to the person's own permissions or groups shows at once,
+# a change to a group's permissions within this long.
+HELP_DESK_LINK_CACHE_SECONDS = 300
+
+
+def help_desk_link_cache_key(user):
+    return f"help-desk-link:{user.pk}"
+
+
+def shows_help_desk_link(user):
+    """Whether the header shows ``user`` the link to the help-desk workspace."""
+    if user is None or not user.is_authenticated:
+        return False
+    return cache.get_or_set(
+        help_desk_link_cache_key(user),
+        lambda: user.has_perm(HELP_DESK_PERMISSION),
+        HELP_DESK_LINK_CACHE_SECONDS,
+    )
 
 
 def codes_locked(user):

@@ -655,7 +655,11 @@ def _apply_contact_change(*, user, change, request):
         user.email = change.new_value
         user.email_confirmed_at = timezone.now()
         user.save(update_fields=["email", "email_confirmed_at"])
-        EmailDevice.objects.filter(user=user, email=old_email).update(email=change.new_value)
+        # Saved one by one, not updated in bulk, so the cached copy of a signed-in device
+        # is forgotten (accounts.signals).
+        for device in EmailDevice.objects.filter(user=user, email=old_email):
+            device.email = change.new_value
+            device.save(update_fields=["email"])
         action = AuditEvent.Action.EMAIL_CHANGED
     else:
         user.phone = change.new_value

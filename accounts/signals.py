@@ -1,11 +1,18 @@
-"""Audit sign-in outcomes reported by django.contrib.auth and django-axes."""
+"""Audit sign-in outcomes reported by django.contrib.auth and django-axes; forget what the
+shared cache holds of a device or a permission when it changes."""
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.core.cache import cache
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
+from django_otp.models import Device
 
 from audit.models import AuditEvent
 from audit.services import record_event
+
+from . import selectors
 
 
 @receiver(user_logged_in)
@@ -31,3 +38,25 @@ def audit_sign_in_failure(sender, credentials, request=None, **kwargs):
         actor=None,
         subject=subject,
     )
+
+
+def forget_cached_device(sender, instance, **kwargs):
+    cache.delete(selectors.device_cache_key(instance.persistent_id))
+
+
+def forget_help_desk_link(sender, instance, **kwargs):
+    # A group changing its permissions (instance is a Group) waits for the link's timeout.
+    if isinstance(instance, get_user_model()):
+        cache.delete(selectors.help_desk_link_cache_key(instance))
+
+
+def connect_cache_invalidation():
+    """Connect the receivers above to every two-factor device model and to the person's
+    permissions and groups (called from AccountsConfig.ready)."""
+    for model in apps.get_models():
+        if issubclass(model, Device):
+            post_save.connect(forget_cached_device, sender=model)
+            post_delete.connect(forget_cached_device, sender=model)
+    user_model = get_user_model()
+    for through in (user_model.user_permissions.through, user_model.groups.through):
+        m2m_changed.connect(forget_help_desk_link, sender=through)

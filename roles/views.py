@@ -74,7 +74,6 @@ def manage(request):
                 "organization__legal_business_name", "id"
             ),
             "pending": selectors.pending_requests(request.user),
-            "is_help_desk": selectors.is_help_desk(request.user),
         },
     )
 
