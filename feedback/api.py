@@ -24,7 +24,7 @@ from django_ratelimit.decorators import ratelimit
 
 from organizations.models import Clinician, mask_tin
 
-from . import program, selectors
+from . import program, public_cache, selectors
 from .forms import NPI_LIST_MAX, validate_and_normalize_npi
 from .models import ExceptionApplication, OptInElection, PracticeEligibility, QpStatus
 
@@ -206,6 +206,19 @@ def _approved_applications(year, organizations):
     ):
         rows.setdefault(application.organization_id, []).append(application)
     return rows
+
+
+def cached_clinician_document(npi, year):
+    """Return ``clinician_document`` through the public cache (feedback.public_cache), or
+    None for an unknown NPI."""
+
+    def compute():
+        try:
+            return clinician_document(npi, year)
+        except Clinician.DoesNotExist:
+            return None
+
+    return public_cache.cached_answer("eligibility-document", f"{npi}:{year}", compute)
 
 
 def clinician_document(npi, year):
@@ -408,13 +421,14 @@ def npis(request, npis):
             return _error(400, "ValidationError", f"{shown}: {error.messages[0]}")
     documents, found = [], False
     for npi in dict.fromkeys(checked):
-        try:
-            documents.append(clinician_document(npi, year))
-            found = True
-        except Clinician.DoesNotExist:
+        document = cached_clinician_document(npi, year)
+        if document is None:
             # In a list, an unknown NPI answers in its place (CMS's clients read
             # ``data[].error``) rather than vanishing from the answer.
             documents.append({"npi": npi, "error": {"type": "NotFound", "message": NOT_FOUND}})
+        else:
+            documents.append(document)
+            found = True
     if not found:
         return _error(404, "NotFound", NOT_FOUND)
     return _answer(request, {"data": documents[0] if len(checked) == 1 else documents})

@@ -21,7 +21,7 @@ from organizations.models import (
     Organization,
 )
 
-from . import program, reweighting
+from . import program, public_cache, reweighting
 from .models import (
     ApmIncentivePayment,
     ClinicianEligibility,
@@ -238,6 +238,7 @@ def generate_feedback_data(*, seed=1, today=None):
     ClinicianEligibility.objects.bulk_create(clinician_rows, batch_size=BATCH_SIZE)
     ApmIncentivePayment.objects.bulk_create(incentives, batch_size=BATCH_SIZE)
     FeedbackReport.objects.bulk_create(reports, batch_size=BATCH_SIZE)
+    public_cache.start_new_generation()
     return {
         "practice eligibility": len(practice_rows),
         "clinician eligibility": len(clinician_rows),

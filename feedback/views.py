@@ -462,11 +462,11 @@ def lookup(request):
     result = None
     if form.is_bound and form.is_valid():
         npi, year = form.cleaned_data["npi"], form.cleaned_data["year"]
-        try:
-            clinician, rows, apms, elections = selectors.participation_for_npi(npi, year)
-        except Clinician.DoesNotExist:
+        participation = selectors.cached_participation_for_npi(npi, year)
+        if participation is None:
             result = {"unknown": True, "npi": npi, "year": year}
         else:
+            clinician, rows, apms, elections = participation
             for row in rows:
                 row.apms = apms.get(row.practice_id, [])
                 row.election = elections.get(row.practice_id)

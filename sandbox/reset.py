@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.management import call_command
 
+from feedback import public_cache
 from qpp_portal import clock
 
 from . import faults
@@ -25,6 +26,7 @@ def reset_sandbox(*, stdout=None):
     clock.reset()
     faults.clear()
     call_command("flush", interactive=False, verbosity=0)
+    public_cache.start_new_generation()
     call_command("migrate", interactive=False, verbosity=0)
     for command in STARTING_DATA:
         call_command(*command, stdout=stdout)

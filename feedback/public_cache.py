@@ -1,0 +1,74 @@
+"""The public participation answers (the lookup page and the eligibility API), kept in the
+shared cache.
+
+Registries and EHR vendors ask the eligibility API about the same clinicians again and
+again, and an answer changes only when reference data are loaded, feedback data generated,
+an opt-in election made or an exception application decided. Answers are kept under a
+*generation* token; each of those changes starts a new generation, so nobody is answered
+from before it:
+
+- bulk loads call ``start_new_generation`` themselves (organizations.services,
+  feedback.synthetic, sandbox.reset);
+- a person's change to an election or an application does through the signals connected
+  in ``connect_signals``.
+
+``ANSWER_SECONDS`` bounds memory, and the age of an answer should a new write path forget
+both.
+"""
+
+import uuid
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+GENERATION_KEY = "public-participation:generation"
+ANSWER_SECONDS = 600
+_MISSING = object()
+
+
+def _generation():
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
+        generation = cache.get(GENERATION_KEY)
+    return generation
+
+
+def _new_generation():
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+
+
+def start_new_generation():
+    """Forget every cached answer: now, so the rest of this transaction reads afresh, and
+    again when it commits, so an answer another request computed meanwhile from the data
+    before the change is not kept."""
+    _new_generation()
+    transaction.on_commit(_new_generation)
+
+
+def cached_answer(kind, key, compute):
+    """Return ``compute()`` for ``kind`` and ``key`` (a string), from the cache when this
+    generation already computed it. ``compute`` returns a picklable value."""
+    cache_key = f"public-participation:{_generation()}:{kind}:{key}"
+    value = cache.get(cache_key, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        cache.set(cache_key, value, ANSWER_SECONDS)
+    return value
+
+
+def _changed(sender, **kwargs):
+    start_new_generation()
+
+
+def connect_signals():
+    """Start a new generation when an opt-in election or exception application changes
+    (called from FeedbackConfig.ready)."""
+    from .models import ExceptionApplication, OptInElection
+
+    for model in (OptInElection, ExceptionApplication):
+        post_save.connect(_changed, sender=model, dispatch_uid=f"public-cache-{model.__name__}")
+        post_delete.connect(
+            _changed, sender=model, dispatch_uid=f"public-cache-{model.__name__}-d"
+        )
