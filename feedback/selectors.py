@@ -245,20 +245,6 @@ def participation_for_npi(npi, year):
     return clinician, rows, apms, elections
 
 
-def cached_participation_for_npi(npi, year):
-    """Return ``participation_for_npi`` through the public cache (feedback.public_cache),
-    or None for an unknown NPI."""
-    from . import public_cache
-
-    def compute():
-        try:
-            return participation_for_npi(npi, year)
-        except Clinician.DoesNotExist:
-            return None
-
-    return public_cache.cached_answer("participation", f"{npi}:{year}", compute)
-
-
 HELP_DESK_PERMISSION = "accounts.help_desk"
 
 

@@ -5,6 +5,7 @@ participation lookup. Every organization page is wrapped in
 membership (feedback.selectors)."""
 
 import csv
+import hashlib
 
 from django.conf import settings
 from django.contrib import messages
@@ -12,6 +13,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
@@ -24,7 +26,7 @@ from roles.capabilities import Capability, role_allows
 from roles.decorators import requires_capability
 from roles.selectors import active_memberships
 
-from . import charts, program, selectors, services
+from . import charts, program, public_cache, selectors, services
 from .forms import (
     GROUP,
     ExceptionApplicationForm,
@@ -459,16 +461,30 @@ def lookup(request):
         # A shared link may carry only the NPI: look it up for the current year.
         data.setdefault("year", str(years[0]))
     form = NpiLookupForm(data, years=years, initial={"year": years[0]})
-    result = None
     if form.is_bound and form.is_valid():
         npi, year = form.cleaned_data["npi"], form.cleaned_data["year"]
-        participation = selectors.cached_participation_for_npi(npi, year)
-        if participation is None:
-            result = {"unknown": True, "npi": npi, "year": year}
-        else:
-            clinician, rows, apms, elections = participation
-            for row in rows:
-                row.apms = apms.get(row.practice_id, [])
-                row.election = elections.get(row.practice_id)
-            result = {"clinician": clinician, "rows": rows, "year": year}
-    return render(request, "feedback/lookup.html", {"form": form, "result": result})
+        # The same question (as typed, among the same years) gets the same content.
+        question = hashlib.sha256(f"{years}|{data['npi']}|{year}".encode()).hexdigest()
+        content = public_cache.cached_answer(
+            "lookup-page", question, lambda: _lookup_content(form, npi, year)
+        )
+    else:
+        content = render_to_string(LOOKUP_CONTENT, {"form": form, "result": None})
+    return render(request, "feedback/lookup.html", {"form": form, "content": content})
+
+
+LOOKUP_CONTENT = "feedback/includes/lookup_content.html"
+
+
+def _lookup_content(form, npi, year):
+    """Render the lookup form and its answer for a valid question."""
+    try:
+        clinician, rows, apms, elections = selectors.participation_for_npi(npi, year)
+    except Clinician.DoesNotExist:
+        result = {"unknown": True, "npi": npi, "year": year}
+    else:
+        for row in rows:
+            row.apms = apms.get(row.practice_id, [])
+            row.election = elections.get(row.practice_id)
+        result = {"clinician": clinician, "rows": rows, "year": year}
+    return render_to_string(LOOKUP_CONTENT, {"form": form, "result": result})
