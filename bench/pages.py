@@ -77,7 +77,9 @@ def prepare(env):
 def pages_and_cookie():
     from django.conf import settings
     from django.contrib.sessions.backends.cached_db import SessionStore
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
     from django.urls import reverse
+    from django.utils.crypto import get_random_string
     from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user
 
     from accounts.models import User
@@ -97,7 +99,10 @@ def pages_and_cookie():
     # The public pages are asked about many clinicians in turn, as registries and EHR
     # vendors ask, so their answers come from the cache only as often as a real mix allows.
     npis = list(Clinician.objects.order_by("npi").values_list("npi", flat=True)[:PUBLIC_NPIS])
-    cookie = f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+    # A browser sends back the CSRF cookie it was given, so no page makes a new one.
+    csrf = get_random_string(CSRF_SECRET_LENGTH, allowed_chars=CSRF_ALLOWED_CHARS)
+    browser = f"{settings.CSRF_COOKIE_NAME}={csrf}"
+    cookie = f"{settings.SESSION_COOKIE_NAME}={session.session_key}; {browser}"
     signed_in = [
         ("Manage Access", reverse("roles:manage")),
         ("organization page", reverse("roles:organization", args=[organization])),
@@ -109,7 +114,7 @@ def pages_and_cookie():
         ("eligibility API", [reverse("eligibility_api:npis", args=[npi]) for npi in npis]),
         ("sign-in page", [reverse("accounts:sign_in")]),
     ]
-    return signed_in, public, cookie
+    return signed_in, public, cookie, browser
 
 
 WRK_LINE = re.compile(r"Requests/sec:\s+([\d.]+)")
@@ -182,7 +187,7 @@ def main():
     if shutil.which("wrk") is None:
         sys.exit("bench/pages.py needs wrk: apt-get install wrk")
     env = environment(os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL))
-    signed_in, public, cookie = prepare(env)
+    signed_in, public, cookie, browser = prepare(env)
     base = f"http://127.0.0.1:{args.port}"
     server = start_gunicorn(env, args.port, args.workers)
     try:
@@ -194,7 +199,7 @@ def main():
         results = {}
         for _ in range(args.rounds):
             for label, path in signed_in + public:
-                use_cookie = cookie if (label, path) in signed_in else ""
+                use_cookie = cookie if (label, path) in signed_in else browser
                 bare = wrk(base, "/bare/", "", args.duration, args.connections)
                 page = wrk(base, path, use_cookie, args.duration, args.connections)
                 results.setdefault(label, []).append((bare, page))
