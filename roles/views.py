@@ -33,6 +33,7 @@ from .models import Membership
 
 RESULTS_PER_PAGE = 20
 MEMBERS_PER_PAGE = 50
+PENDING_SHOWN = 50
 SEARCHABLE_KINDS = {kind.value for kind in Organization.Kind}
 
 # The page behind each capability: every capability of seed 003's table has one
@@ -320,6 +321,14 @@ def organization_access(request, membership):
         request.GET.get("page")
     )
     official_count = selectors.security_officials(organization).count()
+    # The oldest requests only, so the page does not grow with the organization; one row
+    # more says whether the rest need counting.
+    pending = list(selectors.organization_pending_requests(organization)[: PENDING_SHOWN + 1])
+    pending_total = (
+        selectors.organization_pending_requests(organization).count()
+        if len(pending) > PENDING_SHOWN
+        else len(pending)
+    )
     return render(
         request,
         "roles/organization_access.html",
@@ -329,7 +338,8 @@ def organization_access(request, membership):
             "members": members,
             "page": members,
             "official_count": official_count,
-            "pending": selectors.organization_pending_requests(organization),
+            "pending": pending[:PENDING_SHOWN],
+            "pending_total": pending_total,
         },
     )
 
