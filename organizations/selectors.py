@@ -7,8 +7,14 @@ full, so a search can't be used to enumerate them.
 """
 
 import re
+from contextlib import contextmanager
 
-from django.db.models import Q
+from django.core.paginator import Paginator
+from django.db import connection, transaction
+from django.db.models import Q, Value
+from django.db.models.functions import Collate, Upper
+from django.db.models.lookups import StartsWith
+from django.utils.functional import cached_property
 
 from . import validators
 from .models import (
@@ -25,6 +31,14 @@ from .models import (
 # would match most of the table and cannot use the trigram index.
 CONTAINS_MIN_LENGTH = 3
 QUERY_MAX_LENGTH = 100
+# A search counts this many matches at most, then says "1,000+": counting every practice
+# whose name holds a common word takes longer than the page may among a million of them.
+COUNT_CAP = 1000
+# A page of a search with more than COUNT_CAP matches is first looked for among this many
+# names per row of the page, read in name order (see CappedPaginator).
+NAMES_READ_PER_ROW = 40
+# Marks a search for a word anywhere in names (an alias the SQL never uses).
+_CONTAINS = "searches_inside_names"
 _TIN_SHAPE = re.compile(r"^\d{2}-?\d{7}$|^\d{3}-?\d{2}-?\d{4}$|^\d{9}$")
 
 
@@ -48,14 +62,33 @@ def looks_like_identifier_digits(query):
     return bool(query) and bool(re.fullmatch(r"[\d-]+", query))
 
 
+def _name_key():
+    """Return the name as searches compare and order it: upper-cased, in byte order.
+
+    PostgreSQL's "C" collation gives byte order whatever the database's collation, as
+    SQLite does already, so both list results alike; migration 0004's index on
+    (kind, this, id) serves the order, and a name prefix as a range of it."""
+    key = Upper("legal_business_name")
+    return Collate(key, "C") if connection.vendor == "postgresql" else key
+
+
 def _name_filter(query):
     """Match names starting with ``query`` if it is short, else containing it, ignoring case.
 
-    Django compiles these to UPPER(name) LIKE UPPER('ABC%') / ('%ABC%'), which PostgreSQL
-    answers from the indexes of migration 0002."""
+    A prefix compiles to UPPER(name) COLLATE "C" LIKE UPPER('ab') || '%' (escaped), which
+    PostgreSQL folds to 'AB%' and answers from migration 0004's index; a substring to
+    UPPER(name) LIKE UPPER('%abc%'), answered from migration 0002's trigram index."""
     if len(query) < CONTAINS_MIN_LENGTH:
-        return Q(legal_business_name__istartswith=query)
+        return Q(StartsWith(_name_key(), Upper(Value(query))))
     return Q(legal_business_name__icontains=query)
+
+
+def _by_name(organizations, query):
+    # The id breaks ties between equal names, so every page lists the same rows.
+    organizations = organizations.order_by(_name_key().asc(), "pk")
+    if len(query) >= CONTAINS_MIN_LENGTH:
+        organizations = organizations.alias(**{_CONTAINS: Value(True)})
+    return organizations
 
 
 def search_practices(query):
@@ -69,7 +102,7 @@ def search_practices(query):
         return Practice.objects.filter(tin=tin)
     if looks_like_identifier_digits(query):
         return Practice.objects.none()
-    return Practice.objects.filter(_name_filter(query))
+    return _by_name(Practice.objects.filter(_name_filter(query)), query)
 
 
 def search_apm_entities(query, *, model_type=None):
@@ -81,8 +114,9 @@ def search_apm_entities(query, *, model_type=None):
     entities = ApmEntity.objects.all()
     if model_type:
         entities = entities.filter(model_type=model_type)
-    return entities.filter(
-        Q(entity_id=validators.normalize_identifier(query)) | _name_filter(query)
+    return _by_name(
+        entities.filter(Q(entity_id=validators.normalize_identifier(query)) | _name_filter(query)),
+        query,
     )
 
 
@@ -97,7 +131,7 @@ def search_registries(query):
         return Registry.objects.filter(tin=tin)
     if looks_like_identifier_digits(query):
         return Registry.objects.none()
-    return Registry.objects.filter(_name_filter(query))
+    return _by_name(Registry.objects.filter(_name_filter(query)), query)
 
 
 def search_organizations(*, kind, query, model_type=None):
@@ -109,6 +143,83 @@ def search_organizations(*, kind, query, model_type=None):
     if kind == Organization.Kind.REGISTRY:
         return search_registries(query)
     raise ValueError(f"Unknown organization kind {kind!r}")
+
+
+class CappedPaginator(Paginator):
+    """Pages of search results that count at most ``COUNT_CAP`` matches.
+
+    When more match, ``count`` is ``COUNT_CAP`` and ``is_capped`` is True; the pages past it
+    are not offered (a person narrows the search instead). Each page is read so that no
+    search sorts or walks through a large part of a million names:
+
+    - ``COUNT_CAP`` or fewer matches: the ids the count found are sorted on their own;
+    - more: the page is looked for among the first names in name order, where a common
+      word has its first matches;
+    - not found there: a name prefix reads its range of the name index, in order; a word
+      whose names mostly start in one part of the alphabet has its matches sorted, as the
+      trigram index finds them.
+    """
+
+    @cached_property
+    def _matching_ids(self):
+        ids = self.object_list.order_by().values_list("pk", flat=True)[: COUNT_CAP + 1]
+        # Expecting many matches, PostgreSQL would read the table until it has found
+        # enough; practices are stored in name order, so for a word that starts names late
+        # in the alphabet that meant most of a million rows (150 ms). The trigram and name
+        # indexes find the first COUNT_CAP + 1 matches of any search in 25 ms at worst.
+        with _postgresql_planner_without("seqscan", "indexscan"):
+            return list(ids)
+
+    @cached_property
+    def is_capped(self):
+        return len(self._matching_ids) > COUNT_CAP
+
+    @cached_property
+    def count(self):
+        return min(len(self._matching_ids), COUNT_CAP)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        if self.is_capped:
+            rows = self._page_of_many(bottom, top)
+        else:
+            rows = self.object_list.filter(pk__in=self._matching_ids)[bottom:top]
+        return self._get_page(rows, number, self)
+
+    def _page_of_many(self, bottom, top):
+        matches = self.object_list
+        names = matches.model._default_manager.order_by(_name_key().asc(), "pk")
+        first_names = names.values("pk")[: top * NAMES_READ_PER_ROW]
+        rows = list(matches.filter(pk__in=first_names)[bottom:top])
+        if len(rows) == top - bottom:
+            return rows
+        if _CONTAINS not in matches.query.annotations:
+            return list(matches[bottom:top])
+        # Left to itself, PostgreSQL would walk the name index (it expects matches spread
+        # over the alphabet), which takes a second for a word that starts the names of one
+        # letter; it sorts the trigram index's matches instead.
+        with _postgresql_planner_without("indexscan"):
+            return list(matches[bottom:top])
+
+
+@contextmanager
+def _postgresql_planner_without(*methods):
+    """Keep PostgreSQL's planner from the scan ``methods`` (its ``enable_*`` settings) for
+    the queries inside, in a transaction of their own; elsewhere, do nothing."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        # set_config(..., true) is SET LOCAL, for several settings in one statement.
+        cursor.execute(
+            "SELECT " + ", ".join("set_config(%s, 'off', true)" for _method in methods),
+            [f"enable_{method}" for method in methods],
+        )
+        yield
 
 
 def get_practice_by_tin(tin):

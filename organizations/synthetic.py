@@ -713,6 +713,9 @@ def _write_virtual_groups(synth, write, virtual_group_tins, regular_tins, member
         for npi in members[tin]:
             home.setdefault(npi, tin)
     small = [tin for tin in regular_tins if len(members[tin]) <= VIRTUAL_GROUP_TIN_MAX_CLINICIANS]
+    # Draws come from the list (reproducible order); membership is asked of a set, as a list
+    # of 900,000 TINs made a 1M-practice set take over ten minutes here.
+    is_small = set(small)
     taken = set()
     used_ids = set()
     for vg_tin in virtual_group_tins:
@@ -726,7 +729,7 @@ def _write_virtual_groups(synth, write, virtual_group_tins, regular_tins, member
         candidates += [rng.choice(small) for _ in range(5)] if small else []
         tins = []
         for tin in candidates:
-            if tin in small and tin not in taken and tin not in tins and len(tins) < 5:
+            if tin in is_small and tin not in taken and tin not in tins and len(tins) < 5:
                 tins.append(tin)
         if len(tins) < 2:
             continue

@@ -1,4 +1,3 @@
-from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from . import selectors
@@ -17,5 +16,7 @@ def search(request):
             query=form.cleaned_data["query"],
             model_type=form.cleaned_data["model_type"] or None,
         )
-        page = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+        page = selectors.CappedPaginator(results, RESULTS_PER_PAGE).get_page(
+            request.GET.get("page")
+        )
     return render(request, "organizations/search.html", {"form": form, "page": page})

@@ -1,0 +1,157 @@
+"""Search among many organizations: a count that stops at COUNT_CAP, pages a person can
+reach, and one order whichever way a page is read."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from organizations import selectors, views
+
+from .factories import PracticeFactory
+
+pytestmark = pytest.mark.django_db
+
+SEARCH_URL = reverse("organizations:search")
+
+
+@pytest.fixture
+def cap_of_five(monkeypatch):
+    monkeypatch.setattr(selectors, "COUNT_CAP", 5)
+
+
+def harbor_practices(count):
+    return [PracticeFactory(legal_business_name=f"Harbor Clinic {n:02d}") for n in range(count)]
+
+
+def names_of(page):
+    return [organization.legal_business_name for organization in page]
+
+
+def test_search_of_a_common_word_shows_a_capped_count(signed_in_client, cap_of_five):
+    harbor_practices(7)
+
+    response = signed_in_client.get(SEARCH_URL, {"kind": "practice", "query": "harbor"})
+
+    html = response.content.decode()
+    assert "5+ organizations match “harbor”; showing 1 to 5." in html
+    assert "Only the first 5 are listed" in html
+
+
+def test_the_real_cap_is_written_with_a_thousands_separator(signed_in_client, monkeypatch):
+    harbor_practices(3)
+    monkeypatch.setattr(selectors.CappedPaginator, "count", 1000)
+    monkeypatch.setattr(selectors.CappedPaginator, "is_capped", True)
+
+    response = signed_in_client.get(SEARCH_URL, {"kind": "practice", "query": "harbor"})
+
+    assert "1,000+ organizations match “harbor”" in response.content.decode()
+
+
+def test_search_under_the_cap_shows_the_exact_count(signed_in_client, cap_of_five):
+    harbor_practices(5)
+
+    response = signed_in_client.get(SEARCH_URL, {"kind": "practice", "query": "harbor"})
+
+    html = response.content.decode()
+    assert "5 organizations match “harbor”." in html
+    assert "+ organizations" not in html
+
+
+def test_pages_of_a_capped_search_can_be_reached_up_to_the_cap(
+    signed_in_client, cap_of_five, monkeypatch
+):
+    monkeypatch.setattr(views, "RESULTS_PER_PAGE", 2)
+    harbor_practices(9)
+
+    second = signed_in_client.get(
+        SEARCH_URL, {"kind": "practice", "query": "harbor", "page": "2"}
+    ).content.decode()
+    last = signed_in_client.get(
+        SEARCH_URL, {"kind": "practice", "query": "harbor", "page": "9"}
+    ).content.decode()
+
+    assert "showing 3 to 4." in second
+    assert "Harbor Clinic 02" in second and "Harbor Clinic 04" not in second
+    # Page 9 is past the cap of 5: the last page a person can reach is shown.
+    assert "showing 5 to 5." in last
+    assert "Harbor Clinic 04" in last
+    assert "?kind=practice&amp;query=harbor&amp;page=4" not in last
+
+
+@pytest.mark.parametrize("names_read_per_row", [40, 1], ids=["name order", "sorted matches"])
+def test_order_is_by_name_ignoring_case_then_by_id_however_a_page_is_read(
+    cap_of_five, monkeypatch, names_read_per_row
+):
+    # With one name read per row, the page is not among the first names: the matches are
+    # sorted instead, and must come out the same.
+    monkeypatch.setattr(selectors, "NAMES_READ_PER_ROW", names_read_per_row)
+    PracticeFactory(legal_business_name="Aardvark Pediatrics")
+    twin_b = PracticeFactory(legal_business_name="harbor b clinic")
+    twin_a2 = PracticeFactory(legal_business_name="Harbor A Clinic")
+    twin_a1 = PracticeFactory(legal_business_name="Harbor A Clinic")
+    capital = PracticeFactory(legal_business_name="HARBOR A CLINIC")
+    last = PracticeFactory(legal_business_name="Zed Harbor Clinic")
+    PracticeFactory(legal_business_name="Northern Harbor Clinic")
+
+    paginator = selectors.CappedPaginator(selectors.search_practices("harbor"), 3)
+
+    assert paginator.is_capped
+    first, second = paginator.page(1), paginator.page(2)
+    equal_names = sorted([twin_a1, twin_a2, capital], key=lambda practice: practice.pk)
+    assert list(first) == equal_names
+    assert names_of(second) == ["harbor b clinic", "Northern Harbor Clinic"]
+    assert last not in list(second)
+    assert twin_b in list(second)
+
+
+def test_uncapped_results_keep_the_same_order(cap_of_five):
+    later = PracticeFactory(legal_business_name="Harbor B")
+    earlier = PracticeFactory(legal_business_name="harbor a")
+
+    paginator = selectors.CappedPaginator(selectors.search_practices("harbor"), 20)
+
+    assert not paginator.is_capped
+    assert list(paginator.page(1)) == [earlier, later]
+
+
+def test_a_short_prefix_over_the_cap_lists_the_first_names_in_order(cap_of_five):
+    for number in (3, 6, 1, 2, 5, 4):
+        PracticeFactory(legal_business_name=f"Ha Dental {number}")
+    PracticeFactory(legal_business_name="Hb Clinic")
+    PracticeFactory(legal_business_name="Alpha Ha Clinic")
+
+    paginator = selectors.CappedPaginator(selectors.search_practices("ha"), 2)
+
+    assert paginator.is_capped
+    assert names_of(paginator.page(2)) == ["Ha Dental 3", "Ha Dental 4"]
+
+
+def search_queries(client, query):
+    client.get(SEARCH_URL)  # the session's first-request queries, not the search's
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(SEARCH_URL, {"kind": "practice", "query": query})
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_search_page_query_count_does_not_grow_with_the_number_of_practices(
+    signed_in_client,
+):
+    harbor_practices(5)
+    few = search_queries(signed_in_client, "harbor")
+    for number in range(45):
+        PracticeFactory(legal_business_name=f"Harbor Dental {number:02d}")
+        PracticeFactory(legal_business_name=f"Lakeside Dental {number:02d}")
+
+    assert search_queries(signed_in_client, "harbor") == few
+
+
+def test_capped_search_page_query_count_does_not_grow_with_the_number_of_practices(
+    signed_in_client, cap_of_five
+):
+    harbor_practices(6)
+    few = search_queries(signed_in_client, "clinic")
+    harbor_practices(50)
+
+    assert search_queries(signed_in_client, "clinic") == few
