@@ -7,8 +7,8 @@ an opt-in election made or an exception application decided. Answers are kept un
 *generation* token; each of those changes starts a new generation, so nobody is answered
 from before it:
 
-- bulk loads call ``start_new_generation`` themselves (organizations.services,
-  feedback.synthetic, sandbox.reset);
+- bulk loads call ``start_new_generation`` themselves (feedback.synthetic, sandbox.reset)
+  or send organizations.signals.reference_data_changed (the reference data import);
 - a person's change to an election or an application does through the signals connected
   in ``connect_signals``.
 
@@ -63,9 +63,13 @@ def _changed(sender, **kwargs):
 
 
 def connect_signals():
-    """Start a new generation when an opt-in election or exception application changes
-    (called from FeedbackConfig.ready)."""
+    """Start a new generation when reference data are loaded or an opt-in election or
+    exception application changes (called from FeedbackConfig.ready)."""
+    from organizations.signals import reference_data_changed
+
     from .models import ExceptionApplication, OptInElection
+
+    reference_data_changed.connect(_changed, dispatch_uid="public-cache-reference-data")
 
     for model in (OptInElection, ExceptionApplication):
         post_save.connect(_changed, sender=model, dispatch_uid=f"public-cache-{model.__name__}")

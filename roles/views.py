@@ -103,7 +103,9 @@ def connect_find(request, kind):
             query=form.cleaned_data["query"],
             model_type=form.cleaned_data.get("model_type") or None,
         )
-        page = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+        page = organization_selectors.CappedPaginator(results, RESULTS_PER_PAGE).get_page(
+            request.GET.get("page")
+        )
     return render(
         request,
         "roles/connect/find.html",

@@ -7,9 +7,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from feedback import public_cache
 from feedback.api import clinician_document
 from feedback.models import ExceptionApplication, OptInElection
 from feedback.synthetic import generate_feedback_data
+from organizations.models import Clinician
+from organizations.services import import_reference_data
+from tests.organizations.conftest import SAMPLE_DATA
 from tests.organizations.factories import valid_npi
 
 from .factories import (
@@ -99,3 +103,13 @@ def test_an_unknown_npi_is_answered_the_same_way_from_the_cache(client, db):
     assert api(client, npi)[0] == 404
     assert api(client, npi)[0] == 404
     assert "not" in lookup(client, npi).content.decode().lower()
+
+
+def test_loading_reference_data_renews_the_answers_and_an_unchanged_load_keeps_them(db):
+    import_reference_data(directory=SAMPLE_DATA)
+    generation = public_cache._generation()
+    import_reference_data(directory=SAMPLE_DATA)  # nothing changes
+    assert public_cache._generation() == generation
+    Clinician.objects.all().delete()
+    import_reference_data(directory=SAMPLE_DATA)  # the clinicians come back
+    assert public_cache._generation() != generation
