@@ -98,3 +98,22 @@ def test_feedback_page_for_a_clinician(
     page.get_by_role("heading", name="Your individual feedback").wait_for()
     assert page.get_by_text("Bert Zimmer").count() == 0
     screenshot(page, "feedback-03-clinician")
+
+
+def test_group_feedback_computed_from_submitted_data(page, live_server, sign_in, screenshot):
+    from tests.feedback.test_submitted_feedback import cms_report, submit_all_three
+
+    practice = PracticeFactory(legal_business_name="Harborview Clinic")
+    cms_report(practice)
+    submit_all_three(practice)
+    user = UserFactory()
+    Membership.objects.create(
+        user=user, organization=practice, role=Role.STAFF_USER, status=Membership.Status.ACTIVE
+    )
+    sign_in_browser(page, live_server, sign_in, user)
+    page.goto(f"/feedback/{practice.pk}/?year=2024")
+    page.get_by_role("heading", name="Performance feedback for 2024").wait_for()
+    assert page.get_by_text("Computed from the data you submitted").count() >= 1
+    assert page.get_by_text("From CMS claims").count() >= 1
+    page.get_by_role("table", name="Quality measures").first.wait_for()
+    screenshot(page, "feedback-03-computed-from-submitted-data")
