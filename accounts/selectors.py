@@ -75,7 +75,15 @@ def device_from_persistent_id(persistent_id):
     return device
 
 
+# Held by the help desk's staff: the workspace, manual proofing review, exception reviews.
 HELP_DESK_PERMISSION = "accounts.help_desk"
+
+
+def is_help_desk(user):
+    """Whether ``user`` (signed in) may act as the help desk."""
+    return user.is_authenticated and user.has_perm(HELP_DESK_PERMISSION)
+
+
 # The header's Help desk link is a convenience: every help-desk view checks the permission
 # itself (roles.selectors.require_help_desk). Kept in the cache, it spares two permission
 # queries on every page; a change to the person's own permissions or groups shows at once,
@@ -93,7 +101,7 @@ def shows_help_desk_link(user):
         return False
     return cache.get_or_set(
         help_desk_link_cache_key(user),
-        lambda: user.has_perm(HELP_DESK_PERMISSION),
+        lambda: is_help_desk(user),
         HELP_DESK_LINK_CACHE_SECONDS,
     )
 

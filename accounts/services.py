@@ -681,13 +681,11 @@ def _apply_contact_change(*, user, change, request):
 # help-desk person, the reason and the id of the caller-verification record (helpdesk app),
 # refuses without them, and audits who did it, why and on which verification.
 
-HELP_DESK_PERMISSION = "accounts.help_desk"
-
 
 def _require_help_desk_call(help_desk_user, reason, verification_id):
     from django.core.exceptions import PermissionDenied
 
-    if not (help_desk_user and help_desk_user.has_perm(HELP_DESK_PERMISSION)):
+    if not (help_desk_user and selectors.is_help_desk(help_desk_user)):
         raise PermissionDenied("Only the help desk may do this.")
     if not verification_id:
         raise AccountError("Verify the caller's identity first.")

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db.models import Q
 from django.http import Http404
 
+from accounts.selectors import is_help_desk
 from organizations.models import ApmParticipation, Clinician, Enrolment, Organization
 from roles.capabilities import Role
 
@@ -245,14 +246,11 @@ def participation_for_npi(npi, year):
     return clinician, rows, apms, elections
 
 
-HELP_DESK_PERMISSION = "accounts.help_desk"
-
-
 def require_help_desk(user):
     """Raise PermissionDenied unless ``user`` acts for the help desk."""
     from django.core.exceptions import PermissionDenied
 
-    if not user.has_perm(HELP_DESK_PERMISSION):
+    if not is_help_desk(user):
         raise PermissionDenied("Help desk only.")
 
 

@@ -7,15 +7,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User, keyed_digests
+from accounts.selectors import is_help_desk
 from qpp_portal import clock
 
 from .models import ManualProofingCase, ProofingAttempt, ProofingDocument
 
-HELP_DESK_PERMISSION = "accounts.help_desk"
-
-
-def is_reviewer(user):
-    return user.is_authenticated and user.has_perm(HELP_DESK_PERMISSION)
+# Manual proofing cases are reviewed by the help desk.
+is_reviewer = is_help_desk
 
 
 def require_reviewer(user):

@@ -12,14 +12,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Max, Q, Value, When
 from django.http import Http404
 
+from accounts.selectors import is_help_desk
 from organizations import selectors as organization_selectors
 from organizations.models import ApmParticipation, Clinician, Organization
 from qpp_portal import clock
 
 from .capabilities import Capability, Role, capabilities_for, role_allows
 from .models import Membership, ValidationAttempt
-
-HELP_DESK_PERMISSION = "accounts.help_desk"
 
 
 def request_expiry_days():
@@ -291,10 +290,6 @@ def match_clinician(user):
 
 
 # --- Help desk -------------------------------------------------------------------------------
-
-
-def is_help_desk(user):
-    return user.is_authenticated and user.has_perm(HELP_DESK_PERMISSION)
 
 
 def require_help_desk(user):
