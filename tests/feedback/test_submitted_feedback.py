@@ -75,6 +75,18 @@ def cms_report(practice, year=2024, **fields):
     return FeedbackReportFactory(organization=practice, performance_year=year, **fields)
 
 
+def approve_exception(practice, **fields):
+    """An approved 2024 exception application of ``practice`` for the categories in
+    ``fields`` (Quality only if named)."""
+    return ExceptionApplicationFactory(
+        organization=practice,
+        performance_year=2024,
+        status=ExceptionApplication.Status.APPROVED,
+        decided_at=timezone.now(),
+        **{"quality": False, **fields},
+    )
+
+
 def test_a_group_that_submitted_all_three_categories_is_scored_on_them_with_cms_cost(
     client, sign_in, staff_user, practice
 ):
@@ -113,14 +125,7 @@ def test_an_approved_exception_reweights_a_category_of_the_computed_feedback(
     # 65.84 x 55% = 36.212 + 75 x 15% = 11.25 + 75 x 30% = 22.5 -> 69.96.
     cms_report(practice)
     submit_all_three(practice)
-    ExceptionApplicationFactory(
-        organization=practice,
-        performance_year=2024,
-        status=ExceptionApplication.Status.APPROVED,
-        decided_at=timezone.now(),
-        quality=False,
-        cost=True,
-    )
+    approve_exception(practice, cost=True)
     sign_in(client, staff_user)
     assert "Final score 69.96 of 100" in client.get(url(practice, 2024)).content.decode()
 
@@ -133,14 +138,8 @@ def test_submitted_pi_data_overrides_an_approved_pi_hardship_exception(
     # + 75 x 25% = 18.75 -> 67.75.
     cms_report(practice)
     submit_all_three(practice)
-    ExceptionApplicationFactory(
-        organization=practice,
-        performance_year=2024,
-        kind=ExceptionApplication.Kind.PI_HARDSHIP,
-        status=ExceptionApplication.Status.APPROVED,
-        decided_at=timezone.now(),
-        quality=False,
-        promoting_interoperability=True,
+    approve_exception(
+        practice, kind=ExceptionApplication.Kind.PI_HARDSHIP, promoting_interoperability=True
     )
     sign_in(client, staff_user)
     assert "Final score 67.75 of 100" in client.get(url(practice, 2024)).content.decode()
