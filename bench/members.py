@@ -225,30 +225,18 @@ def add_member_organization(size, people, rng, clinician_numbers):
 
 def signed_in_client(official):
     """Return a django.test.Client holding a real session of ``official``, past the
-    second factor (bench/pages.py's pages_and_cookie builds it the same way)."""
+    second factor."""
     from django.conf import settings
-    from django.contrib.sessions.backends.cached_db import SessionStore
     from django.test import Client
-    from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
+    from pages import verified_session_key
 
     device = TOTPDevice.objects.create(user=official, name="Authenticator app", confirmed=True)
     official.default_device = device.persistent_id
     official.save(update_fields=["default_device"])
-    session = SessionStore()
-    session["_auth_user_id"] = str(official.pk)
-    session["_auth_user_backend"] = "django.contrib.auth.backends.AllowAllUsersModelBackend"
-    session["_auth_user_hash"] = official.get_session_auth_hash()
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.create()
     client = Client(HTTP_HOST="127.0.0.1")
-    client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+    client.cookies[settings.SESSION_COOKIE_NAME] = verified_session_key(official, device)
     return client
-
-
-def percentile(values, fraction):
-    values = sorted(values)
-    return values[min(len(values) - 1, round(fraction * (len(values) - 1)))]
 
 
 def measure(client, url, requests):
@@ -257,6 +245,7 @@ def measure(client, url, requests):
     in one request (ms) and its size in bytes."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+    from search_practices import percentile
 
     for _ in range(WARM_UP):
         client.get(url)

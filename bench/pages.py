@@ -74,13 +74,27 @@ def prepare(env):
     return pages_and_cookie()
 
 
+def verified_session_key(user, device):
+    """Create a real session of ``user``, signed in and past the second factor with
+    ``device``, as a sign-in leaves it; return its key."""
+    from django.contrib.sessions.backends.cached_db import SessionStore
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    session = SessionStore()
+    session["_auth_user_id"] = str(user.pk)
+    session["_auth_user_backend"] = "django.contrib.auth.backends.AllowAllUsersModelBackend"
+    session["_auth_user_hash"] = user.get_session_auth_hash()
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.create()
+    return session.session_key
+
+
 def pages_and_cookie():
     from django.conf import settings
-    from django.contrib.sessions.backends.cached_db import SessionStore
     from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
     from django.urls import reverse
     from django.utils.crypto import get_random_string
-    from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user
+    from django_otp import devices_for_user
 
     from accounts.models import User
     from organizations.models import Clinician
@@ -89,20 +103,14 @@ def pages_and_cookie():
     official = User.objects.get(username__iexact="demo.official")
     membership = Membership.objects.filter(user=official, status="active").first()
     organization = membership.organization_id
-    device = next(devices_for_user(official))
-    session = SessionStore()
-    session["_auth_user_id"] = str(official.pk)
-    session["_auth_user_backend"] = "django.contrib.auth.backends.AllowAllUsersModelBackend"
-    session["_auth_user_hash"] = official.get_session_auth_hash()
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.create()
+    session_key = verified_session_key(official, next(devices_for_user(official)))
     # The public pages are asked about many clinicians in turn, as registries and EHR
     # vendors ask, so their answers come from the cache only as often as a real mix allows.
     npis = list(Clinician.objects.order_by("npi").values_list("npi", flat=True)[:PUBLIC_NPIS])
     # A browser sends back the CSRF cookie it was given, so no page makes a new one.
     csrf = get_random_string(CSRF_SECRET_LENGTH, allowed_chars=CSRF_ALLOWED_CHARS)
     browser = f"{settings.CSRF_COOKIE_NAME}={csrf}"
-    cookie = f"{settings.SESSION_COOKIE_NAME}={session.session_key}; {browser}"
+    cookie = f"{settings.SESSION_COOKIE_NAME}={session_key}; {browser}"
     signed_in = [
         ("Manage Access", reverse("roles:manage")),
         ("organization page", reverse("roles:organization", args=[organization])),
