@@ -42,6 +42,12 @@ def organization_level(organization):
     return FeedbackReport.Level.GROUP
 
 
+def _is_practice_group(organization):
+    """Whether ``organization`` is a practice reporting under its own TIN: its clinicians
+    report individually or as its group (a virtual group's reports are its own)."""
+    return organization.kind == Organization.Kind.PRACTICE and not organization.is_virtual_group
+
+
 def _clinician_belongs(membership):
     """Answer whether the membership's clinician takes part in its organization: enrolled
     under the practice (or virtual group), or a participant of the APM entity."""
@@ -89,7 +95,7 @@ def summary_report(membership, year):
     ).select_related("clinician")
     if is_clinician_view(membership):
         organization = membership.organization
-        if organization.kind == Organization.Kind.PRACTICE and not organization.is_virtual_group:
+        if _is_practice_group(organization):
             own = reports.filter(clinician=membership.clinician).first()
             if own is not None or not _clinician_belongs(membership):
                 return own
@@ -312,7 +318,7 @@ def public_reporting_figures(organization, year):
     from submissions.models import EntityType
 
     filters = {"performance_year": year}
-    if organization.kind == Organization.Kind.PRACTICE and not organization.is_virtual_group:
+    if _is_practice_group(organization):
         filters["entity_type"] = EntityType.GROUP
     seen = set()
     for submission in submission_selectors.submissions_visible_to(organization, **filters):
@@ -484,7 +490,7 @@ def _entity_submission(organization, year, clinician=None):
         filters.update(
             entity_type=EntityType.INDIVIDUAL, national_provider_identifier=clinician.npi
         )
-    elif organization.kind == Organization.Kind.PRACTICE and not organization.is_virtual_group:
+    elif _is_practice_group(organization):
         filters["entity_type"] = EntityType.GROUP
     submission = submission_selectors.submissions_visible_to(organization, **filters).first()
     return submission if submission is not None and submission.visible_sets else None
@@ -587,7 +593,7 @@ def _submitted_years(membership):
     submissions = submission_selectors.submissions_visible_to(
         organization, performance_year__in=catalogue.performance_years()
     )
-    if organization.kind == Organization.Kind.PRACTICE and not organization.is_virtual_group:
+    if _is_practice_group(organization):
         whose = Q(entity_type=EntityType.GROUP)
         if is_clinician_view(membership):
             whose = Q(national_provider_identifier=membership.clinician.npi)
@@ -614,7 +620,7 @@ def summary_feedback(membership, year):
         candidates = [cms_report.clinician]
     elif not is_clinician_view(membership):
         candidates = [None]
-    elif organization.kind == Organization.Kind.PRACTICE and not organization.is_virtual_group:
+    elif _is_practice_group(organization):
         candidates = [membership.clinician] + ([None] if _clinician_belongs(membership) else [])
     else:
         candidates = [None] if _clinician_belongs(membership) else []
