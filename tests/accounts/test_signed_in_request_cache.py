@@ -88,3 +88,12 @@ def test_revoking_the_help_desk_permission_hides_the_link_and_closes_the_workspa
     help_desk.user_permissions.clear()
     assert b"<span>Help desk</span>" not in client.get(reverse(HOME)).content
     assert client.get(reverse("helpdesk:home")).status_code == 403
+
+
+def test_the_feedback_home_links_the_help_desk_to_its_review_queue_only(
+    client, help_desk, person, sign_in
+):
+    sign_in(client, help_desk)
+    assert b"exception applications to review" in client.get(reverse("feedback:index")).content
+    sign_in(client, person)
+    assert b"exception applications to review" not in client.get(reverse("feedback:index")).content
