@@ -577,6 +577,10 @@ def update_profile(*, user, data, request=None):
         record_event(
             action=AuditEvent.Action.PROFILE_UPDATED, request=request, actor=user, fields=changed
         )
+        if {"first_name", "last_name"} & set(changed):
+            from roles.services import refresh_member_sort_names
+
+            refresh_member_sort_names(user=user)
         if renamed:
             from roles.services import end_clinician_roles_not_matching
 

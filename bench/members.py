@@ -163,7 +163,7 @@ def add_member_organization(size, people, rng, clinician_numbers):
     from organizations.models import Clinician, Enrolment, Organization
     from organizations.validators import npi_check_digit
     from roles.capabilities import Role
-    from roles.models import Membership
+    from roles.models import Membership, member_sort_name_for
 
     organization = Organization.objects.create(
         kind=Organization.Kind.PRACTICE,
@@ -204,6 +204,8 @@ def add_member_organization(size, people, rng, clinician_numbers):
                 status=Membership.Status.ACTIVE,
                 clinician=clinician,
                 decided_at=now - timedelta(days=rng.randrange(1, 1500)),
+                # bulk_create skips Membership.save(), which sets it otherwise.
+                member_sort_name=member_sort_name_for(user),
             )
         )
     Clinician.objects.bulk_create(clinicians, batch_size=BATCH)
@@ -216,6 +218,7 @@ def add_member_organization(size, people, rng, clinician_numbers):
             status=Membership.Status.PENDING,
             awaiting=Membership.Awaiting.SECURITY_OFFICIAL,
             expires_at=now + timedelta(days=rng.randrange(1, 30)),
+            member_sort_name=member_sort_name_for(user),
         )
         for user in waiting
     ]

@@ -1,8 +1,45 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Func, Q, Value, When
 
 from .capabilities import Role
+
+# Below every printable character, so a last name sorts before the longer ones it begins
+# ("Smith" before "Smithe", "De" before "De La Cruz") as ordering by last, then first does.
+SORT_NAME_SEPARATOR = "\t"
+
+
+def member_sort_name_for(user):
+    """Return ``user``'s name as the members page orders it: last name, then first name,
+    case-folded (Membership.member_sort_name)."""
+    return f"{user.last_name.strip()}{SORT_NAME_SEPARATOR}{user.first_name.strip()}".casefold()
+
+
+class ByteOrder(Func):
+    """Compare text in byte (code point) order on every database.
+
+    PostgreSQL's collation would otherwise follow the database's locale, which ignores the
+    separator and case; its "C" collation is byte order. SQLite has no "C" collation and
+    compares text by bytes already. (Not Django's Collate: an index takes a Collate only
+    as itself, with no way to leave it out on SQLite.)"""
+
+    template = '%(expressions)s COLLATE "C"'
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return compiler.compile(self.get_source_expressions()[0])
+
+
+def member_order():
+    """Return the members page's order: Security Officials, Staff Users, then Clinicians
+    (the roles' declared order), each by sort name, then id.
+
+    Membership's index "roles_membership_member_order" holds these expressions after
+    (organization, status); the page is read from it only while both match exactly, so the
+    order is built here alone."""
+    role_order = Case(
+        *(When(role=role, then=Value(index)) for index, role in enumerate(Role.values))
+    )
+    return (role_order, ByteOrder(F("member_sort_name")), F("id"))
 
 
 class Membership(models.Model):
@@ -63,6 +100,11 @@ class Membership(models.Model):
         related_name="+",
     )
     decision_reason = models.TextField(blank=True, max_length=1000)
+    # A copy of the member's name (member_sort_name_for), so that the members page is read
+    # in order from an index rather than sorting every member joined to their user.
+    # Set on creation (save) and by roles.services.refresh_member_sort_names on a rename.
+    # Text, not a 101-character field: case folding may lengthen a name ("ß" → "ss").
+    member_sort_name = models.TextField(editable=False, default="")
 
     class Meta:
         ordering = ["-requested_at", "-id"]
@@ -87,10 +129,26 @@ class Membership(models.Model):
         indexes = [
             models.Index(fields=["organization", "status", "role"]),
             models.Index(fields=["status", "expires_at"]),
+            # With the raw columns behind the expressions, PostgreSQL reads a page's ids from
+            # the index alone: it does not see through an expression to the column it needs.
+            models.Index(
+                F("organization"),
+                F("status"),
+                *member_order(),
+                include=["role", "member_sort_name"],
+                name="roles_membership_member_order",
+            ),
         ]
 
     def __str__(self):
         return f"{self.user} – {self.get_role_display()} of {self.organization} ({self.status})"
+
+    def save(self, *args, **kwargs):
+        # Every way of creating a membership passes here (bulk_create aside, whose callers
+        # set the field themselves), so no new row misses its place on the members page.
+        if self._state.adding:
+            self.member_sort_name = member_sort_name_for(self.user)
+        super().save(*args, **kwargs)
 
     @property
     def is_pending(self):

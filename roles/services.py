@@ -33,7 +33,13 @@ from qpp_portal.links import absolute_url
 
 from . import selectors
 from .capabilities import Capability, Role
-from .models import CallerVerification, Membership, MembershipEvent, ValidationAttempt
+from .models import (
+    CallerVerification,
+    Membership,
+    MembershipEvent,
+    ValidationAttempt,
+    member_sort_name_for,
+)
 
 Action = AuditEvent.Action
 Status = Membership.Status
@@ -710,6 +716,14 @@ def end_clinician_roles_not_matching(*, user, request=None):
             )
             ended.append(membership)
     return ended
+
+
+def refresh_member_sort_names(*, user):
+    """Copy ``user``'s current name into every membership of theirs, so the members pages
+    list them in their new place; call it in the transaction that renames them."""
+    # A membership created at the same moment from the person as read before the rename
+    # keeps the old name until the next one: rare, and it only misplaces them on a list.
+    Membership.objects.filter(user=user).update(member_sort_name=member_sort_name_for(user))
 
 
 def clinician_problem_message(problem):

@@ -1,0 +1,133 @@
+"""The members page's order: roles first, then last name and first name ignoring case, kept
+in a copy of the name on each membership that an index serves."""
+
+import importlib
+
+import pytest
+from django.apps import apps
+from django.db import connection, transaction
+from django.urls import reverse
+
+from accounts.services import PROFILE_FIELDS, update_profile
+from roles import selectors, services
+from roles.capabilities import Role
+from roles.models import Membership
+from tests.factories import UserFactory
+from tests.organizations.factories import EnrolmentFactory
+
+from .factories import MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+fill_migration = importlib.import_module("roles.migrations.0004_membership_member_sort_name")
+
+
+@pytest.fixture
+def members_url(practice):
+    return reverse("roles:organization_access", args=[practice.pk])
+
+
+def add_staff(practice, *names):
+    """Add a Staff User per (first, last) name; return the people."""
+    people = [UserFactory(first_name=first, last_name=last) for first, last in names]
+    for person in people:
+        MembershipFactory(user=person, organization=practice, role=Role.STAFF_USER)
+    return people
+
+
+def listed_names(response):
+    return [f"{m.user.first_name} {m.user.last_name}" for m in response.context["members"]]
+
+
+def test_members_page_lists_each_role_by_last_then_first_name(
+    as_user, practice, security_official, members_url
+):
+    clinician = EnrolmentFactory(practice=practice).clinician
+    aaron = UserFactory(first_name="Aaron", last_name="Aardvark")
+    MembershipFactory(user=aaron, organization=practice, role=Role.CLINICIAN, clinician=clinician)
+    add_staff(
+        practice,
+        ("Al", "Zed"),
+        ("Ann", "Smithe"),
+        ("Zoe", "Smith"),
+        ("bob", "smith"),
+        ("Eve", "Delacroix"),
+        ("Maria", "de la Cruz"),
+        ("Luis", "De"),
+    )
+    response = as_user(security_official).get(members_url)
+    # A shorter last name comes before the longer ones it begins, whatever the first names.
+    assert listed_names(response) == [
+        "Sam Official",
+        "Luis De",
+        "Maria de la Cruz",
+        "Eve Delacroix",
+        "bob smith",
+        "Zoe Smith",
+        "Ann Smithe",
+        "Al Zed",
+        "Aaron Aardvark",
+    ]
+
+
+def test_renamed_member_moves_to_their_new_place_on_the_members_page(
+    as_user, practice, security_official, members_url
+):
+    (adams,) = add_staff(practice, ("Ada", "Adams"))
+    add_staff(practice, ("Mia", "Moore"))
+    update_profile(
+        user=adams,
+        data={**{field: getattr(adams, field) for field in PROFILE_FIELDS}, "last_name": "Young"},
+    )
+    response = as_user(security_official).get(members_url)
+    assert listed_names(response) == ["Sam Official", "Mia Moore", "Ada Young"]
+
+
+def test_member_sort_name_is_set_for_every_new_membership(practice, security_official):
+    person = UserFactory(first_name="Grace", last_name="Van Der Berg")
+    membership = services.request_role(user=person, organization=practice, role=Role.STAFF_USER)
+    membership.refresh_from_db()
+    assert membership.member_sort_name == "van der berg\tgrace"
+
+
+def test_the_migration_fills_the_sort_name_of_every_existing_membership(
+    practice, security_official, monkeypatch
+):
+    add_staff(practice, ("Ann", "Smithe"), ("Zoe", "Smith"), ("Luis", "De"))
+    Membership.objects.update(member_sort_name="")
+    monkeypatch.setattr(fill_migration, "BATCH", 2)
+    fill_migration.fill_member_sort_names(apps, None)
+    assert sorted(Membership.objects.values_list("member_sort_name", flat=True)) == [
+        "de\tluis",
+        "official\tsam",
+        "smith\tzoe",
+        "smithe\tann",
+    ]
+
+
+def plan_nodes(node, parent=None):
+    """Yield every node of a JSON plan with its parent."""
+    yield node, parent
+    for child in node.get("Plans", []):
+        yield from plan_nodes(child, node)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="reads PostgreSQL's plan")
+def test_a_members_page_takes_its_members_in_order_from_the_member_order_index(
+    practice, security_official
+):
+    add_staff(practice, *((f"Pat{number}", f"Member{number}") for number in range(60)))
+    sql, params = selectors.organization_members(practice)[50:100].query.sql_with_params()
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Too few rows for the planner to prefer the index by cost alone; with reading the
+        # table and sorting priced out, it takes the index if the index gives the order.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0][0]["Plan"]
+    # Sorted rows would sit between the Limit and the scan; only the page's own 50 are.
+    assert [
+        parent["Node Type"]
+        for node, parent in plan_nodes(plan)
+        if node.get("Index Name") == "roles_membership_member_order"
+    ] == ["Limit"]
