@@ -55,6 +55,9 @@ def device_for_user(user, persistent_id):
 # How long a signed-in session's device is kept in the shared cache. Saving or deleting a
 # device forgets it at once (accounts.signals), so this only bounds memory.
 DEVICE_CACHE_SECONDS = 300
+# What the cache keeps of a device: whose it is and whether it is confirmed, all the
+# middleware asks. Its secrets (a TOTP key, a code sent) load from the database if read.
+DEVICE_FIELDS_CACHED = ("id", "user_id", "name", "confirmed")
 
 
 def device_cache_key(persistent_id):
@@ -72,8 +75,21 @@ def device_from_persistent_id(persistent_id):
     if device is None:
         device = Device.from_persistent_id(persistent_id)
         if device is not None:
-            cache.set(key, device, DEVICE_CACHE_SECONDS)
+            cache.set(key, copy_with_fields(device, DEVICE_FIELDS_CACHED), DEVICE_CACHE_SECONDS)
     return device
+
+
+def copy_with_fields(instance, attnames):
+    """Return a copy of model ``instance`` with only the fields ``attnames`` loaded; the
+    others are deferred, as ``QuerySet.only`` leaves them, and load if read."""
+    kept = [
+        field.attname
+        for field in instance._meta.concrete_fields
+        if field.attname in attnames and field.attname in instance.__dict__
+    ]
+    return type(instance).from_db(
+        instance._state.db, kept, [instance.__dict__[name] for name in kept]
+    )
 
 
 # How long the signed-in person's account row is kept in the shared cache. Saving or
@@ -109,12 +125,8 @@ def cached_user(user_id):
 def cacheable_copy(user):
     """Return a copy of ``user`` without ``User.FIELDS_KEPT_OUT_OF_CACHE`` (deferred, as
     ``QuerySet.defer`` leaves them), holding the session hash its password makes."""
-    kept = [
-        field.attname
-        for field in User._meta.concrete_fields
-        if field.attname in user.__dict__ and field.attname not in User.FIELDS_KEPT_OUT_OF_CACHE
-    ]
-    copy = User.from_db(user._state.db, kept, [user.__dict__[name] for name in kept])
+    kept = {field.attname for field in User._meta.concrete_fields}
+    copy = copy_with_fields(user, kept.difference(User.FIELDS_KEPT_OUT_OF_CACHE))
     copy._session_auth_hash = user.get_session_auth_hash()
     return copy
 

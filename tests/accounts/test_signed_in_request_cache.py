@@ -208,3 +208,15 @@ def test_saving_the_account_again_forgets_a_copy_cached_before_the_commit(
 def test_an_unknown_or_malformed_account_id_reads_as_no_account(db):
     assert selectors.cached_user(987654) is None
     assert selectors.cached_user("not-a-number") is None
+
+
+def test_the_cached_device_holds_no_secret(client, person, sign_in):
+    from django.core.cache import cache
+
+    sign_in(client, person)
+    _warm(client)
+    [device] = selectors.two_factor_devices(person)
+    copy = cache.get(selectors.device_cache_key(device.persistent_id))
+    assert copy.user_id == person.pk and copy.confirmed
+    assert "key" not in copy.__dict__
+    assert copy.key == device.key  # read from the database
