@@ -143,6 +143,18 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     objects = UserManager()
 
+    # Never copied into the shared cache with the signed-in person (accounts.selectors.
+    # cached_user): the encrypted fields decrypted, the SSN's digest (a billion SSNs are
+    # quickly tried), and the password and challenge answer hashes. Read from such a copy,
+    # they come from the database.
+    FIELDS_KEPT_OUT_OF_CACHE = (
+        "password",
+        "date_of_birth",
+        "ssn",
+        "ssn_digest",
+        "challenge_answer",
+    )
+
     USERNAME_FIELD = "username"
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS = ["email"]
@@ -168,6 +180,13 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_full_name(self):
         return f"{self.first_name} {self.last_name}".strip()
+
+    def get_session_auth_hash(self):
+        # A copy read from the shared cache has no password hash, only the session hash
+        # made from it (accounts.selectors.cached_user); a password set since counts.
+        if "password" not in self.__dict__ and "_session_auth_hash" in self.__dict__:
+            return self._session_auth_hash
+        return super().get_session_auth_hash()
 
     def get_short_name(self):
         return self.first_name

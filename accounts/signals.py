@@ -1,10 +1,11 @@
 """Audit sign-in outcomes reported by django.contrib.auth and django-axes; forget what the
-shared cache holds of a device or a permission when it changes."""
+shared cache holds of an account, a device or a permission when it changes."""
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django_otp.models import Device
@@ -50,13 +51,22 @@ def forget_help_desk_link(sender, instance, **kwargs):
         cache.delete(selectors.help_desk_link_cache_key(instance))
 
 
+def forget_cached_user(sender, instance, **kwargs):
+    key = selectors.user_cache_key(instance.pk)
+    cache.delete(key)
+    # Again at commit: a request may have read the row before it and cached that copy.
+    transaction.on_commit(lambda: cache.delete(key), robust=True)
+
+
 def connect_cache_invalidation():
     """Connect the receivers above to every two-factor device model and to the person's
-    permissions and groups (called from AccountsConfig.ready)."""
+    permissions and groups, and to the account itself (called from AccountsConfig.ready)."""
     for model in apps.get_models():
         if issubclass(model, Device):
             post_save.connect(forget_cached_device, sender=model)
             post_delete.connect(forget_cached_device, sender=model)
     user_model = get_user_model()
+    post_save.connect(forget_cached_user, sender=user_model)
+    post_delete.connect(forget_cached_user, sender=user_model)
     for through in (user_model.user_permissions.through, user_model.groups.through):
         m2m_changed.connect(forget_help_desk_link, sender=through)

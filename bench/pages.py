@@ -82,7 +82,7 @@ def verified_session_key(user, device):
 
     session = SessionStore()
     session["_auth_user_id"] = str(user.pk)
-    session["_auth_user_backend"] = "django.contrib.auth.backends.AllowAllUsersModelBackend"
+    session["_auth_user_backend"] = "accounts.backends.AccountBackend"
     session["_auth_user_hash"] = user.get_session_auth_hash()
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.create()

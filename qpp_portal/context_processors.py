@@ -1,6 +1,5 @@
-from functools import partial
-
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 from accounts.selectors import shows_help_desk_link
 from qpp_portal import clock
@@ -11,7 +10,10 @@ def portal(request):
     whether the header links to the help desk (asked only by pages that show it)."""
     return {
         # An error page drawn before AuthenticationMiddleware ran has no request.user.
-        "shows_help_desk_link": partial(shows_help_desk_link, getattr(request, "user", None)),
+        # Asked of the cache once however many times the page asks.
+        "shows_help_desk_link": SimpleLazyObject(
+            lambda: shows_help_desk_link(getattr(request, "user", None))
+        ),
         "sandbox_enabled": settings.SANDBOX_ENABLED,
         # The banner of a moved sandbox clock (templates/base.html); None on real time.
         "simulated_now": clock.now() if clock.offset() else None,

@@ -84,14 +84,21 @@ def active_membership(user, organization_id):
     return active_memberships(user).filter(organization_id=organization_id).first()
 
 
-def pending_requests(user):
-    """Return the person's pending requests, newest first, with their organizations; one
-    past its expiry is left out (the daily job expires it: ``services.expire_role_requests``)."""
-    return (
-        Membership.objects.filter(user=user, status=Membership.Status.PENDING)
-        .exclude(overdue_requests())
-        .select_related("organization")
+def connections_and_requests(user):
+    """Return the person's active roles by organization name and their pending requests
+    newest first, read in one query for Manage Access. A request past its expiry is left
+    out (the daily job expires it: ``services.expire_role_requests``)."""
+    memberships = (
+        Membership.objects.filter(user=user, status__in=Membership.OPEN_STATUSES)
+        .exclude(Q(status=Membership.Status.PENDING) & overdue_requests())
+        .select_related("organization", "clinician")
+        .order_by("organization__legal_business_name", "id")
     )
+    active, pending = [], []
+    for membership in memberships:
+        (active if membership.is_active else pending).append(membership)
+    pending.sort(key=lambda membership: (membership.requested_at, membership.pk), reverse=True)
+    return active, pending
 
 
 def overdue_requests(now=None):

@@ -67,16 +67,8 @@ def manage(request):
     """The person's connected organizations, their pending requests, and the way to connect.
 
     Requests past their expiry are left out, not expired here: a GET sends no email."""
-    return render(
-        request,
-        "roles/manage.html",
-        {
-            "memberships": selectors.active_memberships(request.user).order_by(
-                "organization__legal_business_name", "id"
-            ),
-            "pending": selectors.pending_requests(request.user),
-        },
-    )
+    memberships, pending = selectors.connections_and_requests(request.user)
+    return render(request, "roles/manage.html", {"memberships": memberships, "pending": pending})
 
 
 def connect(request):

@@ -31,7 +31,7 @@ def sign_in():
         if not user.default_device:
             user.default_device = device.persistent_id
             user.save(update_fields=["default_device"])
-        client.force_login(user, backend="django.contrib.auth.backends.AllowAllUsersModelBackend")
+        client.force_login(user, backend="accounts.backends.AccountBackend")
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         # As a real sign-in does: the password was just proved (accounts.reauthentication).

@@ -106,7 +106,7 @@ def test_admin_login_does_not_sign_anyone_in(client):
 def test_admin_pages_need_a_verified_second_factor(client):
     operator = UserFactory(username="operator01", is_staff=True, is_superuser=True)
     TOTPDeviceFactory(user=operator)
-    client.force_login(operator, backend="django.contrib.auth.backends.AllowAllUsersModelBackend")
+    client.force_login(operator, backend="accounts.backends.AccountBackend")
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:verify_code"))

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django_ratelimit.decorators import ratelimit
 
+from ..backends import SESSION_BACKEND
 from ..drafts import RegistrationDraft
 from ..forms import AccountForm, ProfileForm, TermsForm
 from ..services import UserIdTaken, register_account
@@ -115,7 +116,7 @@ def account(request):
             form.add_error("username", str(error))
         else:
             draft.clear()
-            login(request, user, backend="django.contrib.auth.backends.AllowAllUsersModelBackend")
+            login(request, user, backend=SESSION_BACKEND)
             messages.success(request, "Your account is created. Next, verify your identity.")
             return redirect("proofing:start")
     return render(request, "accounts/register/account.html", {"form": form, **step_context(3)})

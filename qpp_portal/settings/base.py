@@ -137,9 +137,10 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses a locked-out user ID or client address.
     "axes.backends.AxesStandaloneBackend",
-    # Lets a correct password on a deactivated account say so instead of "LOGIN FAILED";
-    # the sign-in view refuses inactive accounts itself.
-    "django.contrib.auth.backends.AllowAllUsersModelBackend",
+    # Lets a correct password on a deactivated account say so instead of "LOGIN FAILED"
+    # (the sign-in view refuses inactive accounts itself); reads the signed-in person
+    # through the shared cache.
+    "accounts.backends.AccountBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -44,7 +44,7 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
 STORAGES = {
     **STORAGES,
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "qpp_portal.staticfiles.PortalStaticFilesStorage"},
 }
 # Messages and daily jobs wait in the database queue for `manage.py db_worker`: a backend
 # that runs tasks inside the web process would send email while a person waits.

@@ -122,7 +122,7 @@ def test_next_leading_off_site_is_ignored(stale_client):
 def test_the_very_first_device_at_registration_needs_no_new_password(client, person):
     from django.contrib.auth import BACKEND_SESSION_KEY  # noqa: F401
 
-    client.force_login(person, backend="django.contrib.auth.backends.AllowAllUsersModelBackend")
+    client.force_login(person, backend="accounts.backends.AccountBackend")
     assert client.get(reverse("accounts:two_factor_setup_totp")).status_code == 200
 
 

@@ -2,7 +2,7 @@ import pytest
 
 from tests.factories import UserFactory
 
-ALLOW_ALL = "django.contrib.auth.backends.AllowAllUsersModelBackend"
+ALLOW_ALL = "accounts.backends.AccountBackend"
 
 
 @pytest.fixture(autouse=True)

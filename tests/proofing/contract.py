@@ -111,9 +111,7 @@ class ProofingBackendContract:
 
     def test_works_through_the_portal_when_configured_in_settings(self, client, candidate):
         with override_settings(PROOFING_BACKENDS=[self.backend_path]):
-            client.force_login(
-                candidate, backend="django.contrib.auth.backends.AllowAllUsersModelBackend"
-            )
+            client.force_login(candidate, backend="accounts.backends.AccountBackend")
             response = client.post(reverse("proofing:start"))
         assert response.status_code == 302
         attempt = ProofingAttempt.objects.filter(user=candidate).first()
