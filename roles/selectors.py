@@ -9,8 +9,9 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q
 from django.http import Http404
+from django.utils.functional import cached_property
 
 from accounts.selectors import is_help_desk
 from organizations import selectors as organization_selectors
@@ -194,15 +195,28 @@ class MemberList:
     "roles_membership_member_order" (from the index alone where the table is vacuumed),
     then loads those memberships alone with their people. Joined first, every member a
     page skips would be joined too, and PostgreSQL would rather sort them all than walk
-    the index."""
+    the index.
+
+    ``count()`` and ``security_official_count`` are counted together, once."""
 
     def __init__(self, organization):
         self._memberships = Membership.objects.filter(
             organization=organization, status=Membership.Status.ACTIVE
         )
 
+    @cached_property
+    def _counts(self):
+        return self._memberships.aggregate(
+            members=Count("pk"),
+            security_officials=Count("pk", filter=Q(role=Role.SECURITY_OFFICIAL)),
+        )
+
     def count(self):
-        return self._memberships.count()
+        return self._counts["members"]
+
+    @property
+    def security_official_count(self):
+        return self._counts["security_officials"]
 
     def __getitem__(self, rows):
         page = self._memberships.order_by(*member_order()).values("pk")[rows]

@@ -311,10 +311,8 @@ def organization(request, membership):
 def organization_access(request, membership):
     """A Security Official's view of who has access and who is waiting."""
     organization = membership.organization
-    members = Paginator(selectors.organization_members(organization), MEMBERS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    official_count = selectors.security_officials(organization).count()
+    member_list = selectors.organization_members(organization)
+    members = Paginator(member_list, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
     # The oldest requests only, so the page does not grow with the organization; one row
     # more says whether the rest need counting.
     pending = list(selectors.organization_pending_requests(organization)[: PENDING_SHOWN + 1])
@@ -331,7 +329,7 @@ def organization_access(request, membership):
             "organization": organization,
             "members": members,
             "page": members,
-            "official_count": official_count,
+            "official_count": member_list.security_official_count,
             "pending": pending[:PENDING_SHOWN],
             "pending_total": pending_total,
         },
