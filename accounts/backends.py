@@ -13,8 +13,8 @@ class AccountBackend(AllowAllUsersModelBackend):
     instead of "LOGIN FAILED" (the sign-in view refuses inactive accounts itself).
 
     Each request's signed-in person is read through the shared cache
-    (accounts.selectors.cached_user); a session of an account deactivated since ends."""
+    (accounts.selectors.cached_user)."""
 
     def get_user(self, user_id):
         user = selectors.cached_user(user_id)
-        return user if user is not None and user.is_active else None
+        return user if user is not None and self.user_can_authenticate(user) else None

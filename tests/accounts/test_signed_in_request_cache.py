@@ -147,15 +147,6 @@ def test_the_profile_reads_the_ssn_kept_out_of_the_cache_from_the_database(
     assert f"***-**-{person.ssn[-4:]}" in response.content.decode()
 
 
-def test_a_deactivated_account_is_signed_out_at_its_next_request(client, person, sign_in):
-    sign_in(client, person)
-    _warm(client)
-    account = User.objects.get(pk=person.pk)
-    account.is_active = False
-    account.save(update_fields=["is_active"])
-    assert client.get(reverse(HOME)).status_code == 302
-
-
 def test_a_password_changed_elsewhere_ends_the_session_at_its_next_request(
     client, person, sign_in
 ):
