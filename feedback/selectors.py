@@ -59,65 +59,55 @@ def _clinician_belongs(membership):
     return Enrolment.objects.filter(practice=organization, clinician=membership.clinician).exists()
 
 
-def feedback_years(membership):
-    """Return the performance years with feedback this membership may see, newest first:
-    the released years with CMS's reports, and the years its entity submitted data for
-    (feedback computed from them, during the submission window too)."""
-    released = program.released_years()
+@dataclass(frozen=True)
+class FeedbackScope:
+    """What of its organization's feedback a membership may see, read once per page:
+    the released years with CMS's reports it may see (``reported``), the entities with
+    submitted data it may see by year (``submitted``: ``(year, npi)`` pairs, ``npi`` None
+    for the organization's own entity) and, for a Clinician, whether they take part in the
+    organization (``belongs``)."""
+
+    membership: object
+    belongs: bool
+    reported: frozenset
+    submitted: frozenset
+
+    @property
+    def years(self):
+        """Return the performance years with feedback, newest first: the released years
+        with CMS's reports, and the years with submitted data (feedback computed from them,
+        during the submission window too)."""
+        return sorted(self.reported | {year for year, _npi in self.submitted}, reverse=True)
+
+
+def feedback_scope(membership):
+    """Return the FeedbackScope of ``membership``."""
+    belongs = is_clinician_view(membership) and _clinician_belongs(membership)
+    return FeedbackScope(
+        membership=membership,
+        belongs=belongs,
+        reported=_reported_years(membership, belongs),
+        submitted=_submitted_entities(membership, belongs),
+    )
+
+
+def _reported_years(membership, belongs):
     reports = FeedbackReport.objects.filter(
-        organization=membership.organization, performance_year__in=released
+        organization=membership.organization, performance_year__in=program.released_years()
     )
     if is_clinician_view(membership):
-        if membership.organization.kind == Organization.Kind.PRACTICE and not (
-            membership.organization.is_virtual_group
-        ):
+        if _is_practice_group(membership.organization):
             # Their individual report, and the group's that applies to them (issue 14).
             own = Q(clinician=membership.clinician)
-            if _clinician_belongs(membership):
+            if belongs:
                 own |= Q(clinician__isnull=True)
             reports = reports.filter(own)
-        elif _clinician_belongs(membership):
+        elif belongs:
             reports = reports.filter(clinician__isnull=True)
         else:
-            reports = reports.none()
-    years = set(reports.values_list("performance_year", flat=True))
-    return sorted(years | _submitted_years(membership), reverse=True)
-
-
-def summary_report(membership, year):
-    """Return the report that sums up the page: the organization's own (group, virtual group
-    or APM entity), or for a Clinician in a practice, their individual report. None if there
-    is none the membership may see."""
-    if year not in program.released_years():
-        return None
-    reports = FeedbackReport.objects.filter(
-        organization=membership.organization, performance_year=year
-    ).select_related("clinician")
-    if is_clinician_view(membership):
-        organization = membership.organization
-        if _is_practice_group(organization):
-            own = reports.filter(clinician=membership.clinician).first()
-            if own is not None or not _clinician_belongs(membership):
-                return own
-        elif not _clinician_belongs(membership):
-            return None
-    return reports.filter(clinician__isnull=True).first()
-
-
-def clinician_reports(membership, year):
-    """Return the individual reports a group's page drills down to: all of them for Staff
-    Users and Security Officials, none for Clinicians (their own is the summary)."""
-    if is_clinician_view(membership) or year not in program.released_years():
-        return FeedbackReport.objects.none()
-    return (
-        FeedbackReport.objects.filter(
-            organization=membership.organization,
-            performance_year=year,
-            level=FeedbackReport.Level.INDIVIDUAL,
-        )
-        .select_related("clinician")
-        .order_by("clinician__last_name", "clinician__first_name", "clinician__npi")
-    )
+            return frozenset()
+    # No ordering: the default one joins the clinicians for nothing here.
+    return frozenset(reports.order_by().values_list("performance_year", flat=True).distinct())
 
 
 def get_clinician_report(membership, npi, year):
@@ -479,21 +469,25 @@ class SubmittedFeedback:
         ]
 
 
-def _entity_submission(organization, year, clinician=None):
-    """Return the submission of the organization's own entity for ``year`` (a practice's
-    group submission, or ``clinician``'s under its TIN), with ``visible_sets``; None."""
+def _entity_sets(organization, year, clinician=None):
+    """Return the measurement sets the organization may see of its own entity's submission
+    for ``year`` (a practice's group submission, or ``clinician``'s under its TIN), each
+    with its submission and measurements: read from the sets, one query fewer than through
+    the submission."""
     from submissions import selectors as submission_selectors
     from submissions.models import EntityType
 
-    filters = {"performance_year": year}
+    filters = {"submission__performance_year": year}
     if clinician is not None:
         filters.update(
-            entity_type=EntityType.INDIVIDUAL, national_provider_identifier=clinician.npi
+            submission__entity_type=EntityType.INDIVIDUAL,
+            submission__national_provider_identifier=clinician.npi,
         )
     elif _is_practice_group(organization):
-        filters["entity_type"] = EntityType.GROUP
-    submission = submission_selectors.submissions_visible_to(organization, **filters).first()
-    return submission if submission is not None and submission.visible_sets else None
+        filters["submission__entity_type"] = EntityType.GROUP
+    sets = submission_selectors.measurement_sets_visible_to(organization).filter(**filters)
+    # Scoring reads the sets and their submission, not who submitted them.
+    return list(sets.select_related(None).select_related("submission"))
 
 
 def _quality_measures(tree):
@@ -516,15 +510,16 @@ def _quality_measures(tree):
 def _exception_categories(organization, year, clinician=None):
     """Return the categories approved exceptions reweight for the entity: the whole
     organization's, and for a clinician their own too."""
+    who = Q(clinician__isnull=True)
+    if clinician is not None:
+        who |= Q(clinician=clinician)
     applications = ExceptionApplication.objects.filter(
+        who,
         organization=organization,
         performance_year=year,
         status=ExceptionApplication.Status.APPROVED,
     )
-    who = Q(clinician__isnull=True)
-    if clinician is not None:
-        who |= Q(clinician=clinician)
-    return set().union(*(a.category_labels_keys() for a in applications.filter(who)))
+    return set().union(*(a.category_labels_keys() for a in applications))
 
 
 def submitted_feedback(organization, year, *, clinician=None, cms_report=None):
@@ -534,10 +529,10 @@ def submitted_feedback(organization, year, *, clinician=None, cms_report=None):
     from submissions import scoring
     from submissions import selectors as submission_selectors
 
-    submission = _entity_submission(organization, year, clinician)
-    if submission is None:
+    sets = _entity_sets(organization, year, clinician)
+    if not sets:
         return None
-    _data, tree = submission_selectors.preliminary_score(submission)
+    _data, tree = submission_selectors.preliminary_score(sets[0].submission, sets)
     if tree is None:
         return None
     submitted = scoring.category_scores(tree)
@@ -575,86 +570,139 @@ def submitted_feedback(organization, year, *, clinician=None, cms_report=None):
     }
     return SubmittedFeedback(
         report=report,
-        submitted_on=max(s.updated_at for s in submission.visible_sets).date(),
+        submitted_on=max(s.updated_at for s in sets).date(),
         sources=sources,
         measures=_quality_measures(tree),
         cms_report=cms_report,
     )
 
 
-def _submitted_years(membership):
-    """Return the years the membership's entity (or, for a Clinician, theirs or their
-    group's) has scorable submitted data for."""
+def _submitted_entities(membership, belongs):
+    """Return the ``(year, npi)`` pairs of ``FeedbackScope.submitted``: the entities with
+    scorable submitted data the membership's summary may be computed from (the
+    organization's own entity; for a Clinician in a practice, theirs too)."""
     from submissions import catalogue
     from submissions import selectors as submission_selectors
     from submissions.models import EntityType
 
     organization = membership.organization
-    submissions = submission_selectors.submissions_visible_to(
+    submissions = submission_selectors.submission_rows_visible_to(
         organization, performance_year__in=catalogue.performance_years()
     )
     if _is_practice_group(organization):
         whose = Q(entity_type=EntityType.GROUP)
         if is_clinician_view(membership):
             whose = Q(national_provider_identifier=membership.clinician.npi)
-            if _clinician_belongs(membership):
+            if belongs:
                 whose |= Q(entity_type=EntityType.GROUP)
         submissions = submissions.filter(whose)
-    elif is_clinician_view(membership) and not _clinician_belongs(membership):
-        return set()
-    return set(
-        submissions.filter(measurement_sets__isnull=False).values_list(
-            "performance_year", flat=True
+    elif is_clinician_view(membership) and not belongs:
+        return frozenset()
+    rows = (
+        submissions.filter(measurement_sets__isnull=False)
+        .order_by()
+        .values_list("performance_year", "entity_type", "national_provider_identifier")
+        .distinct()
+    )
+    return frozenset(
+        (year, npi if entity_type == EntityType.INDIVIDUAL else None)
+        for year, entity_type, npi in rows
+    )
+
+
+@dataclass(frozen=True)
+class YearFeedback:
+    """What the summary page (and its download) shows for a year.
+
+    ``report`` sums the page up: the organization's own (group, virtual group or APM
+    entity), or for a Clinician in a practice their individual feedback if they have any,
+    else their group's; computed from submitted data where that entity submitted some
+    (``computed`` is then the SubmittedFeedback), else CMS's. ``group_report`` and
+    ``group_computed``: the group feedback that applies to a Clinician whose summary is
+    their own (CMS uses the higher of the two scores). ``clinician_reports``: the
+    individual reports a group's page drills down to, for Staff Users and Security
+    Officials only."""
+
+    report: FeedbackReport | None
+    computed: SubmittedFeedback | None
+    group_report: FeedbackReport | None
+    group_computed: SubmittedFeedback | None
+    clinician_reports: list
+
+
+def _cms_reports(scope, year):
+    """Return CMS's reports of ``year`` the membership may see (a Clinician: their own and
+    those without a clinician), by clinician name and then as ``FeedbackReport`` orders
+    them (level, id): the summary, the group's and the drill-down in one query."""
+    if year not in scope.reported:
+        return []
+    membership = scope.membership
+    reports = FeedbackReport.objects.filter(
+        organization=membership.organization, performance_year=year
+    ).select_related("clinician")
+    if is_clinician_view(membership):
+        reports = reports.filter(Q(clinician=membership.clinician) | Q(clinician__isnull=True))
+    return list(
+        reports.order_by(
+            "clinician__last_name", "clinician__first_name", "clinician__npi", "level", "id"
         )
     )
 
 
-def summary_feedback(membership, year):
-    """Return (report, SubmittedFeedback or None) for the summary page: the feedback computed
-    from submitted data where the entity the summary is about submitted some, else CMS's
-    report (``summary_report``). A Clinician's summary is their own individual feedback if
-    they have any, else their group's."""
-    cms_report = summary_report(membership, year)
+def _feedback_if_submitted(scope, year, clinician, cms_report):
+    """Return ``submitted_feedback`` of the entity, reading nothing when the scope shows it
+    has no data for ``year``."""
+    if (year, clinician.npi if clinician else None) not in scope.submitted:
+        return None
+    return submitted_feedback(
+        scope.membership.organization, year, clinician=clinician, cms_report=cms_report
+    )
+
+
+def summary_feedback(scope, year):
+    """Return the YearFeedback of ``scope``'s membership for ``year`` (all empty for None:
+    no year with feedback)."""
+    membership = scope.membership
     organization = membership.organization
+    reports = _cms_reports(scope, year)
+    unattached = [r for r in reports if r.clinician_id is None]
+    group = unattached[0] if unattached else None
+    if not is_clinician_view(membership):
+        cms_report, candidates = group, [None]
+    elif _is_practice_group(organization):
+        own = next((r for r in reports if r.clinician_id is not None), None)
+        cms_report = own if own is not None or not scope.belongs else group
+        candidates = [membership.clinician] + ([None] if scope.belongs else [])
+    else:
+        cms_report = group if scope.belongs else None
+        candidates = [None] if scope.belongs else []
     if cms_report is not None:
         candidates = [cms_report.clinician]
-    elif not is_clinician_view(membership):
-        candidates = [None]
-    elif _is_practice_group(organization):
-        candidates = [membership.clinician] + ([None] if _clinician_belongs(membership) else [])
-    else:
-        candidates = [None] if _clinician_belongs(membership) else []
+    report, computed = cms_report, None
     for clinician in candidates:
-        computed = submitted_feedback(
-            organization, year, clinician=clinician, cms_report=cms_report
-        )
-        if computed is not None:
-            return computed.report, computed
-    return cms_report, None
-
-
-def group_feedback_for_clinician(membership, year):
-    """Return (group report, SubmittedFeedback or None) of the membership's practice for
-    ``year`` when the membership is a Clinician enrolled there: the group-reported feedback
-    that applies to them (CMS uses the higher of the two scores), computed from the group's
-    submitted data if there is any. (None, None) otherwise."""
-    organization = membership.organization
-    if not is_clinician_view(membership) or organization.kind != Organization.Kind.PRACTICE:
-        return None, None
-    if not _clinician_belongs(membership):
-        return None, None
-    cms_report = None
-    if year in program.released_years():
-        cms_report = FeedbackReport.objects.filter(
-            organization=organization,
-            performance_year=year,
-            clinician__isnull=True,
-            level=organization_level(organization),
-        ).first()
-    computed = submitted_feedback(organization, year, cms_report=cms_report)
-    if computed is not None:
-        return computed.report, computed
-    return cms_report, None
+        found = _feedback_if_submitted(scope, year, clinician, cms_report)
+        if found is not None:
+            report, computed = found.report, found
+            break
+    group_report = group_computed = None
+    clinician_summary = report is not None and report.clinician_id is not None
+    if clinician_summary and scope.belongs and organization.kind == Organization.Kind.PRACTICE:
+        level = organization_level(organization)
+        group_report = next((r for r in unattached if r.level == level), None)
+        found = _feedback_if_submitted(scope, year, None, group_report)
+        if found is not None:
+            group_report, group_computed = found.report, found
+    return YearFeedback(
+        report=report,
+        computed=computed,
+        group_report=group_report,
+        group_computed=group_computed,
+        clinician_reports=(
+            []
+            if is_clinician_view(membership)
+            else [r for r in reports if r.level == FeedbackReport.Level.INDIVIDUAL]
+        ),
+    )
 
 
 def approved_exceptions(membership, year):

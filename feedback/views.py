@@ -26,7 +26,7 @@ from roles.capabilities import Capability, role_allows
 from roles.decorators import requires_capability
 from roles.selectors import active_memberships
 
-from . import charts, program, public_cache, selectors, services
+from . import charts, presentation, program, public_cache, selectors, services
 from .forms import (
     GROUP,
     ExceptionApplicationForm,
@@ -83,9 +83,11 @@ def index(request):
 def summary(request, membership):
     """Performance feedback for a year: the final score against the thresholds, the
     categories, and for groups the clinicians to drill down to."""
-    years = selectors.feedback_years(membership)
+    scope = selectors.feedback_scope(membership)
+    years = scope.years
     form, year = _pick_year(request, years)
-    report, computed = selectors.summary_feedback(membership, year) if year else (None, None)
+    feedback = selectors.summary_feedback(scope, year)
+    report, computed = feedback.report, feedback.computed
     context = {
         "membership": membership,
         "organization": membership.organization,
@@ -99,19 +101,17 @@ def summary(request, membership):
     }
     if report is not None:
         figures = program.program_year(year)
-        group_report, group_computed = (
-            selectors.group_feedback_for_clinician(membership, year)
-            if report.clinician_id
-            else (None, None)
-        )
         context.update(
             figures=figures,
             score_chart=charts.score_chart(report, figures),
             category_chart=charts.category_chart(report),
-            clinician_reports=selectors.clinician_reports(membership, year),
+            clinician_rows=presentation.clinician_rows(
+                membership.organization, year, feedback.clinician_reports
+            ),
+            measure_rows=presentation.measure_rows(computed.measures if computed else []),
             adjustment_parts=program.payment_adjustment_parts(report.final_score, year),
-            group_report=group_report,
-            group_computed=group_computed,
+            group_report=feedback.group_report,
+            group_computed=feedback.group_computed,
         )
     return render(request, "feedback/summary.html", context)
 
@@ -120,7 +120,7 @@ def summary(request, membership):
 def clinician(request, membership, npi):
     """One clinician's individual feedback in a practice (a Clinician: their own only)."""
     years = (
-        selectors.feedback_years(membership)
+        selectors.feedback_scope(membership).years
         if selectors.is_clinician_view(membership)
         else program.released_years()
     )
@@ -167,13 +167,14 @@ CSV_HEADER = [
 @requires_capability(Capability.VIEW_PERFORMANCE_FEEDBACK)
 def download(request, membership, year):
     """Download the year's feedback the person may see as CSV."""
-    if year not in selectors.feedback_years(membership):
+    scope = selectors.feedback_scope(membership)
+    if year not in scope.years:
         from django.http import Http404
 
         raise Http404("No feedback for this year.")
     organization = membership.organization
-    reports = [selectors.summary_feedback(membership, year)[0]]
-    reports += list(selectors.clinician_reports(membership, year))
+    feedback = selectors.summary_feedback(scope, year)
+    reports = [feedback.report, *feedback.clinician_reports]
     record_event(
         action=AuditEvent.Action.FEEDBACK_DOWNLOADED,
         request=request,

@@ -56,14 +56,18 @@ def submissions_visible_to(organization, **filters):
     """Return the submissions ``organization`` may see, each with ``visible_sets`` (the
     sets it may see, with measurements). ``filters`` are Submission field lookups."""
     sets = measurement_sets_visible_to(organization)
-    submissions = Submission.objects.filter(**filters)
-    if is_registry(organization):
-        submissions = submissions.filter(measurement_sets__submitter=organization).distinct()
-    else:
-        submissions = submissions.filter(**_entity_lookups(organization))
-    return submissions.prefetch_related(
+    return submission_rows_visible_to(organization, **filters).prefetch_related(
         Prefetch("measurement_sets", queryset=sets, to_attr="visible_sets")
     )
+
+
+def submission_rows_visible_to(organization, **filters):
+    """Return the submissions ``organization`` may see, without their sets: for reading
+    values or counting, which need no prefetch built."""
+    submissions = Submission.objects.filter(**filters)
+    if is_registry(organization):
+        return submissions.filter(measurement_sets__submitter=organization).distinct()
+    return submissions.filter(**_entity_lookups(organization))
 
 
 def get_submission_for(organization, submission_id):
