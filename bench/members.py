@@ -430,7 +430,9 @@ def main():
 
     organization, _official = organizations[sizes[-1]]
     offset = (middle_page(sizes[-1])[0] - 1) * MEMBERS_PER_PAGE
-    members = selectors.organization_members(organization)[offset : offset + MEMBERS_PER_PAGE]
+    members = selectors.organization_members(organization).page_query(
+        slice(offset, offset + MEMBERS_PER_PAGE)
+    )
     print(f"\nEXPLAIN ANALYZE, the member query of the middle page at {sizes[-1]:,} members:")
     print(members.explain(analyze=True))
 

@@ -42,6 +42,12 @@ def member_order():
     return (role_order, ByteOrder(F("member_sort_name")), F("id"))
 
 
+def member_order_key(membership):
+    """``member_order()`` in Python, for a page of memberships already read: Python
+    compares strings by code point, which is the byte order of their UTF-8."""
+    return (Role.values.index(membership.role), membership.member_sort_name, membership.pk)
+
+
 class Membership(models.Model):
     """A person's role in one organization: the request and the granted role in one row.
 

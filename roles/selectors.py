@@ -19,7 +19,7 @@ from organizations.models import ApmParticipation, Clinician, Organization
 from qpp_portal import clock
 
 from .capabilities import Capability, Role, capabilities_for, role_allows
-from .models import Membership, ValidationAttempt, member_order
+from .models import Membership, ValidationAttempt, member_order, member_order_key
 
 
 def request_expiry_days():
@@ -189,7 +189,7 @@ def has_security_official(organization):
 
 class MemberList:
     """An organization's active memberships in the members page's order, for a Paginator:
-    ``count()``, and a slice as a queryset.
+    ``count()``, and a slice as a list.
 
     A slice is one query: it reads the page's ids from the index
     "roles_membership_member_order" (from the index alone where the table is vacuumed),
@@ -218,14 +218,27 @@ class MemberList:
     def security_official_count(self):
         return self._counts["security_officials"]
 
-    def __getitem__(self, rows):
+    def page_query(self, rows):
+        """Return the query of the memberships in ``rows`` (a slice), in no order."""
         page = self._memberships.order_by(*member_order()).values("pk")[rows]
         return (
             Membership.objects.filter(pk__in=page)
-            .only("role", "decided_at", "user__username", "user__first_name", "user__last_name")
+            .only(
+                "role",
+                "decided_at",
+                "member_sort_name",
+                "user__username",
+                "user__first_name",
+                "user__last_name",
+            )
             .select_related("user")
-            .order_by(*member_order())
+            .order_by()
         )
+
+    def __getitem__(self, rows):
+        # Sorted here, not by the database again: the order's SQL costs more to build than
+        # sorting a page's rows.
+        return sorted(self.page_query(rows), key=member_order_key)
 
 
 def organization_members(organization):
