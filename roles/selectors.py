@@ -250,7 +250,8 @@ def organization_members(organization):
 
 
 def organization_pending_requests(organization):
-    """Return the requests a Security Official of ``organization`` may decide, oldest first."""
+    """Return the requests a Security Official of ``organization`` may decide, oldest first,
+    with the columns the members page shows."""
     return (
         Membership.objects.filter(
             organization=organization,
@@ -258,6 +259,15 @@ def organization_pending_requests(organization):
             awaiting=Membership.Awaiting.SECURITY_OFFICIAL,
         )
         .exclude(overdue_requests())
+        # The columns the members page shows: not the requesters' encrypted identity.
+        .only(
+            "role",
+            "requested_at",
+            "expires_at",
+            "user__username",
+            "user__first_name",
+            "user__last_name",
+        )
         .select_related("user")
         .order_by("requested_at", "id")
     )
