@@ -34,13 +34,11 @@ QUERY_MAX_LENGTH = 100
 # A search counts this many matches at most, then says "1,000+": counting every practice
 # whose name holds a common word takes longer than the page may among a million of them.
 COUNT_CAP = 1000
-# Marks a search for a word anywhere in names (an alias the SQL never uses).
-_CONTAINS = "searches_inside_names"
 # A page of a search with more than COUNT_CAP matches is first looked for among this many
 # names per row of the page, read in name order (see CappedPaginator).
 NAMES_READ_PER_ROW = 40
-# The name as searches order it, beside the ids the count finds (CappedPaginator).
-_FOUND_NAME = "name_in_search_order"
+# Marks a search for a word anywhere in names (an alias the SQL never uses).
+_CONTAINS = "searches_inside_names"
 _TIN_SHAPE = re.compile(r"^\d{2}-?\d{7}$|^\d{3}-?\d{2}-?\d{4}$|^\d{9}$")
 
 
@@ -157,33 +155,28 @@ class CappedPaginator(Paginator):
     - ``COUNT_CAP`` or fewer matches: the ids the count found are sorted on their own;
     - more: the page is looked for among the first names in name order, where a common
       word has its first matches;
-    - not found there: a name prefix reads its range of the name index, in order; for a
-      word anywhere in names, the matches the count found bound the page, and only the
-      matches within that bound are sorted.
+    - not found there: a name prefix reads its range of the name index, in order; a word
+      whose names mostly start in one part of the alphabet has its matches sorted, as the
+      trigram index finds them.
     """
 
     @cached_property
-    def _matches_found(self):
-        """(name key, id) of the first COUNT_CAP + 1 matches the indexes find, any order."""
-        found = (
-            self.object_list.order_by()
-            .annotate(**{_FOUND_NAME: _name_key()})
-            .values_list(_FOUND_NAME, "pk")[: COUNT_CAP + 1]
-        )
+    def _matching_ids(self):
+        ids = self.object_list.order_by().values_list("pk", flat=True)[: COUNT_CAP + 1]
         # Expecting many matches, PostgreSQL would read the table until it has found
         # enough; practices are stored in name order, so for a word that starts names late
         # in the alphabet that meant most of a million rows (150 ms). The trigram and name
         # indexes find the first COUNT_CAP + 1 matches of any search in 25 ms at worst.
         with _postgresql_planner_without("seqscan", "indexscan"):
-            return list(found)
+            return list(ids)
 
     @cached_property
     def is_capped(self):
-        return len(self._matches_found) > COUNT_CAP
+        return len(self._matching_ids) > COUNT_CAP
 
     @cached_property
     def count(self):
-        return min(len(self._matches_found), COUNT_CAP)
+        return min(len(self._matching_ids), COUNT_CAP)
 
     def page(self, number):
         number = self.validate_number(number)
@@ -194,8 +187,7 @@ class CappedPaginator(Paginator):
         if self.is_capped:
             rows = self._page_of_many(bottom, top)
         else:
-            ids = [pk for _name, pk in self._matches_found]
-            rows = self.object_list.filter(pk__in=ids)[bottom:top]
+            rows = self.object_list.filter(pk__in=self._matching_ids)[bottom:top]
         return self._get_page(rows, number, self)
 
     def _page_of_many(self, bottom, top):
@@ -207,15 +199,11 @@ class CappedPaginator(Paginator):
             return rows
         if _CONTAINS not in matches.query.annotations:
             return list(matches[bottom:top])
-        # At least ``top`` matches come no later in name order than the top-th of those
-        # found, so the first ``top`` of all matches do too: only the matches up to it are
-        # sorted. Left to itself, PostgreSQL would walk the name index from the start, which
-        # takes a second for a word that starts the names of one letter.
-        name, pk = sorted(self._matches_found)[top - 1]
-        within = Q(**{f"{_FOUND_NAME}__lt": name}) | Q(**{_FOUND_NAME: name, "pk__lte": pk})
-        rows = matches.alias(**{_FOUND_NAME: _name_key()}).filter(within)[bottom:top]
+        # Left to itself, PostgreSQL would walk the name index (it expects matches spread
+        # over the alphabet), which takes a second for a word that starts the names of one
+        # letter; it sorts the trigram index's matches instead.
         with _postgresql_planner_without("indexscan"):
-            return list(rows)
+            return list(matches[bottom:top])
 
 
 @contextmanager
