@@ -2,13 +2,11 @@
 of clinicians, and filters and tags run for every row of a template are most of a page's
 cost. Text only; the template escapes it."""
 
-from decimal import ROUND_HALF_UP, Decimal
-
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import numberformat
 
 NO_FIGURE = "–"
-HUNDREDTHS = Decimal("0.01")
 
 
 def number(value):
@@ -22,14 +20,9 @@ def signed_percent(value):
 
 
 def points(value):
-    """Return measure points with two decimals, or none when whole (``floatformat:"-2"``);
-    "" for none."""
-    if value is None:
-        return ""
-    value = Decimal(str(value))
-    if value == value.to_integral_value():
-        return number(int(value))
-    return number(value.quantize(HUNDREDTHS, rounding=ROUND_HALF_UP) + 0)  # no -0.00
+    """Return measure points as ``floatformat:"-2"`` shows them: two decimals, or none when
+    whole; "" for none."""
+    return "" if value is None else str(floatformat(value, -2))
 
 
 def clinician_rows(organization, year, reports):
