@@ -187,6 +187,10 @@ def has_security_official(organization):
     return security_officials(organization).exists()
 
 
+# What the members page shows of a member or requester: not their encrypted identity.
+_PERSON_SHOWN = ("user__username", "user__first_name", "user__last_name")
+
+
 class MemberList:
     """An organization's active memberships in the members page's order, for a Paginator:
     ``count()``, and a slice as a list.
@@ -223,14 +227,7 @@ class MemberList:
         page = self._memberships.order_by(*member_order()).values("pk")[rows]
         return (
             Membership.objects.filter(pk__in=page)
-            .only(
-                "role",
-                "decided_at",
-                "member_sort_name",
-                "user__username",
-                "user__first_name",
-                "user__last_name",
-            )
+            .only("role", "decided_at", "member_sort_name", *_PERSON_SHOWN)
             .select_related("user")
             .order_by()
         )
@@ -259,15 +256,7 @@ def organization_pending_requests(organization):
             awaiting=Membership.Awaiting.SECURITY_OFFICIAL,
         )
         .exclude(overdue_requests())
-        # The columns the members page shows: not the requesters' encrypted identity.
-        .only(
-            "role",
-            "requested_at",
-            "expires_at",
-            "user__username",
-            "user__first_name",
-            "user__last_name",
-        )
+        .only("role", "requested_at", "expires_at", *_PERSON_SHOWN)
         .select_related("user")
         .order_by("requested_at", "id")
     )
