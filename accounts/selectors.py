@@ -124,10 +124,12 @@ def cached_user(user_id):
 
 def cacheable_copy(user):
     """Return a copy of ``user`` without ``User.FIELDS_KEPT_OUT_OF_CACHE`` (deferred, as
-    ``QuerySet.defer`` leaves them), holding the session hash its password makes."""
+    ``QuerySet.defer`` leaves them), holding the session hash its password makes and
+    whether the header shows them the help-desk link."""
     kept = {field.attname for field in User._meta.concrete_fields}
     copy = copy_with_fields(user, kept.difference(User.FIELDS_KEPT_OUT_OF_CACHE))
     copy._session_auth_hash = user.get_session_auth_hash()
+    copy._shows_help_desk_link = is_help_desk(user)
     return copy
 
 
@@ -140,26 +142,18 @@ def is_help_desk(user):
     return user.is_authenticated and user.has_perm(HELP_DESK_PERMISSION)
 
 
-# The header's Help desk link is a convenience: every help-desk view checks the permission
-# itself (roles.selectors.require_help_desk). Kept in the cache, it spares two permission
-# queries on every page; a change to the person's own permissions or groups shows at once,
-# a change to a group's permissions within this long.
-HELP_DESK_LINK_CACHE_SECONDS = 300
-
-
-def help_desk_link_cache_key(user):
-    return f"help-desk-link:{user.pk}"
-
-
 def shows_help_desk_link(user):
-    """Whether the header shows ``user`` the link to the help-desk workspace."""
+    """Whether the header shows ``user`` the link to the help-desk workspace.
+
+    The link is a convenience: every help-desk view checks the permission itself
+    (roles.selectors.require_help_desk). The account's cached copy carries the answer,
+    sparing two permission queries on every page; a change to the person's own
+    permissions or groups forgets that copy (accounts.signals), a change to a group's
+    permissions shows when it times out (``USER_CACHE_SECONDS``)."""
     if user is None or not user.is_authenticated:
         return False
-    return cache.get_or_set(
-        help_desk_link_cache_key(user),
-        lambda: is_help_desk(user),
-        HELP_DESK_LINK_CACHE_SECONDS,
-    )
+    cached = getattr(user, "_shows_help_desk_link", None)
+    return is_help_desk(user) if cached is None else cached
 
 
 def codes_locked(user):

@@ -45,14 +45,35 @@ def forget_cached_device(sender, instance, **kwargs):
     cache.delete(selectors.device_cache_key(instance.persistent_id))
 
 
-def forget_help_desk_link(sender, instance, **kwargs):
-    # A group changing its permissions (instance is a Group) waits for the link's timeout.
-    if isinstance(instance, get_user_model()):
-        cache.delete(selectors.help_desk_link_cache_key(instance))
+def forget_users_of_changed_permissions(sender, instance, action, reverse, pk_set, **kwargs):
+    """Forget the cached account of everyone whose permissions or groups change: its copy
+    says whether the header shows the help-desk link. A group changing its own
+    permissions (not connected here) shows when the copy times out."""
+    if not reverse:
+        if action.startswith("post_"):
+            _forget_user_id(instance.pk)
+    elif action == "pre_clear":
+        # group.user_set.clear() names nobody: read who is there before they go.
+        other = next(
+            field.name
+            for field in sender._meta.get_fields()
+            if field.is_relation and field.related_model is type(instance)
+        )
+        for user_id in sender.objects.filter(**{other: instance}).values_list(
+            "user_id", flat=True
+        ):
+            _forget_user_id(user_id)
+    elif action.startswith("post_"):
+        for user_id in pk_set or ():
+            _forget_user_id(user_id)
 
 
 def forget_cached_user(sender, instance, **kwargs):
-    key = selectors.user_cache_key(instance.pk)
+    _forget_user_id(instance.pk)
+
+
+def _forget_user_id(user_id):
+    key = selectors.user_cache_key(user_id)
     cache.delete(key)
     # Again at commit: a request may have read the row before it and cached that copy.
     transaction.on_commit(lambda: cache.delete(key), robust=True)
@@ -69,4 +90,4 @@ def connect_cache_invalidation():
     post_save.connect(forget_cached_user, sender=user_model)
     post_delete.connect(forget_cached_user, sender=user_model)
     for through in (user_model.user_permissions.through, user_model.groups.through):
-        m2m_changed.connect(forget_help_desk_link, sender=through)
+        m2m_changed.connect(forget_users_of_changed_permissions, sender=through)

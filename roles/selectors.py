@@ -82,7 +82,9 @@ def active_memberships(user):
 
 
 def active_membership(user, organization_id):
-    return active_memberships(user).filter(organization_id=organization_id).first()
+    # One at most (constraint "roles_one_open_membership_per_organization"): read unordered.
+    memberships = active_memberships(user).filter(organization_id=organization_id).order_by()
+    return next(iter(memberships[:1]), None)
 
 
 def connections_and_requests(user):
@@ -195,24 +197,30 @@ class MemberList:
     """An organization's active memberships in the members page's order, for a Paginator:
     ``count()``, and a slice as a list.
 
-    A slice is one query: it reads the page's ids from the index
+    A slice of a list longer than it is one query: it reads the page's ids from the index
     "roles_membership_member_order" (from the index alone where the table is vacuumed),
     then loads those memberships alone with their people. Joined first, every member a
     page skips would be joined too, and PostgreSQL would rather sort them all than walk
-    the index.
+    the index. A slice holding every member reads them with their people at once.
 
-    ``count()`` and ``security_official_count`` are counted together, once."""
+    ``count()``, ``security_official_count`` and ``pending_request_count`` (the requests
+    ``organization_pending_requests`` lists) are counted together, once."""
 
     def __init__(self, organization):
+        self._organization = organization
         self._memberships = Membership.objects.filter(
             organization=organization, status=Membership.Status.ACTIVE
         )
 
     @cached_property
     def _counts(self):
-        return self._memberships.aggregate(
-            members=Count("pk"),
-            security_officials=Count("pk", filter=Q(role=Role.SECURITY_OFFICIAL)),
+        active = Q(status=Membership.Status.ACTIVE)
+        return Membership.objects.filter(
+            organization=self._organization, status__in=Membership.OPEN_STATUSES
+        ).aggregate(
+            members=Count("pk", filter=active),
+            security_officials=Count("pk", filter=active & Q(role=Role.SECURITY_OFFICIAL)),
+            pending_requests=Count("pk", filter=_requests_for_security_official()),
         )
 
     def count(self):
@@ -222,12 +230,20 @@ class MemberList:
     def security_official_count(self):
         return self._counts["security_officials"]
 
+    @property
+    def pending_request_count(self):
+        return self._counts["pending_requests"]
+
     def page_query(self, rows):
         """Return the query of the memberships in ``rows`` (a slice), in no order."""
-        page = self._memberships.order_by(*member_order()).values("pk")[rows]
+        if not rows.start and rows.stop is not None and rows.stop >= self.count():
+            page = self._memberships
+        else:
+            page = Membership.objects.filter(
+                pk__in=self._memberships.order_by(*member_order()).values("pk")[rows]
+            )
         return (
-            Membership.objects.filter(pk__in=page)
-            .only("role", "decided_at", "member_sort_name", *_PERSON_SHOWN)
+            page.only("role", "decided_at", "member_sort_name", *_PERSON_SHOWN)
             .select_related("user")
             .order_by()
         )
@@ -246,16 +262,20 @@ def organization_members(organization):
     return MemberList(organization)
 
 
+def _requests_for_security_official():
+    """A ``Q`` matching the pending requests a Security Official decides, past expiry left
+    out (``overdue_requests``)."""
+    return (
+        Q(status=Membership.Status.PENDING, awaiting=Membership.Awaiting.SECURITY_OFFICIAL)
+        & ~overdue_requests()
+    )
+
+
 def organization_pending_requests(organization):
     """Return the requests a Security Official of ``organization`` may decide, oldest first,
     with the columns the members page shows."""
     return (
-        Membership.objects.filter(
-            organization=organization,
-            status=Membership.Status.PENDING,
-            awaiting=Membership.Awaiting.SECURITY_OFFICIAL,
-        )
-        .exclude(overdue_requests())
+        Membership.objects.filter(_requests_for_security_official(), organization=organization)
         .only("role", "requested_at", "expires_at", *_PERSON_SHOWN)
         .select_related("user")
         .order_by("requested_at", "id")

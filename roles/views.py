@@ -313,13 +313,12 @@ def organization_access(request, membership):
     organization = membership.organization
     member_list = selectors.organization_members(organization)
     members = Paginator(member_list, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
-    # The oldest requests only, so the page does not grow with the organization; one row
-    # more says whether the rest need counting.
-    pending = list(selectors.organization_pending_requests(organization)[: PENDING_SHOWN + 1])
-    pending_total = (
-        selectors.organization_pending_requests(organization).count()
-        if len(pending) > PENDING_SHOWN
-        else len(pending)
+    # The oldest requests only, so the page does not grow with the organization.
+    pending_total = member_list.pending_request_count
+    pending = (
+        list(selectors.organization_pending_requests(organization)[:PENDING_SHOWN])
+        if pending_total
+        else []
     )
     return render(
         request,
@@ -330,7 +329,7 @@ def organization_access(request, membership):
             "members": members,
             "page": members,
             "official_count": member_list.security_official_count,
-            "pending": pending[:PENDING_SHOWN],
+            "pending": pending,
             "pending_total": pending_total,
         },
     )

@@ -122,6 +122,18 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Parameters bound by the server let psycopg prepare a query a kept connection runs
+    # often (its fifth time), so PostgreSQL parses and plans it once per connection, not
+    # once per request. Off behind a pooler that cannot keep prepared statements.
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        **(
+            {"server_side_binding": True, "prepare_threshold": 5}
+            if env_bool("DATABASE_PREPARED_STATEMENTS", True)
+            else {}
+        ),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")

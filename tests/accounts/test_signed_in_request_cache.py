@@ -2,7 +2,7 @@
 change to it is seen on the very next request."""
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -90,6 +90,29 @@ def test_revoking_the_help_desk_permission_hides_the_link_and_closes_the_workspa
     help_desk.user_permissions.clear()
     assert b"<span>Help desk</span>" not in client.get(reverse(HOME)).content
     assert client.get(reverse("helpdesk:home")).status_code == 403
+
+
+def _help_desk_group():
+    group = Group.objects.create(name="Help desk agents")
+    group.permissions.add(Permission.objects.get(codename="help_desk"))
+    return group
+
+
+def test_joining_a_help_desk_group_shows_the_header_link_at_once(client, person, sign_in):
+    group = _help_desk_group()
+    sign_in(client, person)
+    assert b"<span>Help desk</span>" not in client.get(reverse(HOME)).content
+    group.user_set.add(person)
+    assert b"<span>Help desk</span>" in client.get(reverse(HOME)).content
+
+
+def test_emptying_a_help_desk_group_hides_the_header_link_at_once(client, person, sign_in):
+    group = _help_desk_group()
+    person.groups.add(group)
+    sign_in(client, person)
+    assert b"<span>Help desk</span>" in client.get(reverse(HOME)).content
+    group.user_set.clear()
+    assert b"<span>Help desk</span>" not in client.get(reverse(HOME)).content
 
 
 def test_the_feedback_home_links_the_help_desk_to_its_review_queue_only(

@@ -1,11 +1,14 @@
 """The members page over HTTP: its queries do not grow with the members, their roles or the
 requests waiting, and each page lists the next members in order."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from qpp_portal import clock
 from roles import views
 from roles.capabilities import Role
 from tests.factories import UserFactory
@@ -109,3 +112,27 @@ def test_only_the_oldest_fifty_pending_requests_are_listed_with_how_many_wait(
     assert "51 requests are waiting; the oldest 50 are shown." in page
     assert page.count("Approve or deny") == 50
     assert decide not in page
+
+
+def test_a_request_past_its_expiry_is_neither_listed_nor_counted_as_waiting(
+    as_user, practice, security_official, members_url
+):
+    for _ in range(51):
+        MembershipFactory(organization=practice, role=Role.STAFF_USER, pending=True)
+    overdue = MembershipFactory(organization=practice, role=Role.STAFF_USER, pending=True)
+    overdue.expires_at = clock.now() - timedelta(days=1)
+    overdue.save()
+    page = as_user(security_official).get(members_url).content.decode()
+    assert "51 requests are waiting; the oldest 50 are shown." in page
+    assert reverse("roles:decide", args=[practice.pk, overdue.pk]) not in page
+
+
+def test_a_page_with_no_requests_waiting_reads_no_request_list(
+    as_user, practice, security_official, members_url
+):
+    client = as_user(security_official)
+    client.get(members_url)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(members_url).content.decode()
+    assert "No requests are waiting." in page
+    assert not any('"roles_membership"."requested_at" ASC' in query["sql"] for query in queries)
