@@ -164,6 +164,15 @@ class Membership(models.Model):
     def is_active(self):
         return self.status == self.Status.ACTIVE
 
+    def is_overdue(self, now):
+        """Whether this request is past its expiry, not yet expired by the daily job: what
+        ``roles.selectors.overdue_requests`` matches in SQL."""
+        return (
+            self.awaiting in self.EXPIRING_AWAITING
+            and self.expires_at is not None
+            and self.expires_at <= now
+        )
+
     @property
     def needs_validation(self):
         return self.is_pending and self.awaiting == self.Awaiting.VALIDATION

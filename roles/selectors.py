@@ -191,6 +191,57 @@ def has_security_official(organization):
 
 # What the members page shows of a member or requester: not their encrypted identity.
 _PERSON_SHOWN = ("user__username", "user__first_name", "user__last_name")
+_MEMBER_SHOWN = ("role", "decided_at", "member_sort_name", *_PERSON_SHOWN)
+_REQUEST_SHOWN = ("role", "requested_at", "expires_at", *_PERSON_SHOWN)
+
+
+@dataclass(frozen=True)
+class OrganizationPeople:
+    """What the members page lists: the active ``members`` in the page's order (a list, or
+    a MemberList, for a Paginator), how many of them are Security Officials, and the
+    oldest requests a Security Official decides (``pending``) with how many wait."""
+
+    members: object
+    security_official_count: int
+    pending: list
+    pending_total: int
+
+
+def organization_people(organization, *, read_whole, pending_shown):
+    """Return the OrganizationPeople of ``organization``, at most ``pending_shown`` requests.
+
+    An organization with at most ``read_whole`` open memberships, as most practices are, is
+    read in one query and sorted here. A larger one reads its first ``read_whole + 1``
+    unordered rows to find that out, then is counted in one query (``MemberList``), each
+    page of members read through the members index and its oldest requests in one more.
+    Both ways list the same people (tests/roles/test_members_page_queries.py)."""
+    rows = list(
+        Membership.objects.filter(organization=organization, status__in=Membership.OPEN_STATUSES)
+        .only("status", "awaiting", *_MEMBER_SHOWN, *_REQUEST_SHOWN)
+        .select_related("user")
+        .order_by()[: read_whole + 1]
+    )
+    if len(rows) > read_whole:
+        members = MemberList(organization)
+        total = members.pending_request_count
+        pending = (
+            list(organization_pending_requests(organization)[:pending_shown]) if total else []
+        )
+        return OrganizationPeople(members, members.security_official_count, pending, total)
+    now = clock.now()
+    active = sorted((row for row in rows if row.is_active), key=member_order_key)
+    waiting = sorted(
+        (
+            row
+            for row in rows
+            if row.is_pending
+            and row.awaiting == Membership.Awaiting.SECURITY_OFFICIAL
+            and not row.is_overdue(now)
+        ),
+        key=lambda row: (row.requested_at, row.pk),
+    )
+    officials = sum(row.role == Role.SECURITY_OFFICIAL for row in active)
+    return OrganizationPeople(active, officials, waiting[:pending_shown], len(waiting))
 
 
 class MemberList:
@@ -242,11 +293,7 @@ class MemberList:
             page = Membership.objects.filter(
                 pk__in=self._memberships.order_by(*member_order()).values("pk")[rows]
             )
-        return (
-            page.only("role", "decided_at", "member_sort_name", *_PERSON_SHOWN)
-            .select_related("user")
-            .order_by()
-        )
+        return page.only(*_MEMBER_SHOWN).select_related("user").order_by()
 
     def __getitem__(self, rows):
         # Sorted here, not by the database again: the order's SQL costs more to build than
@@ -276,7 +323,7 @@ def organization_pending_requests(organization):
     with the columns the members page shows."""
     return (
         Membership.objects.filter(_requests_for_security_official(), organization=organization)
-        .only("role", "requested_at", "expires_at", *_PERSON_SHOWN)
+        .only(*_REQUEST_SHOWN)
         .select_related("user")
         .order_by("requested_at", "id")
     )

@@ -34,6 +34,8 @@ from .models import Membership
 RESULTS_PER_PAGE = 20
 MEMBERS_PER_PAGE = 50
 PENDING_SHOWN = 50
+# An organization with no more open memberships than this is read in one query.
+MEMBERS_READ_WHOLE = MEMBERS_PER_PAGE + PENDING_SHOWN
 SEARCHABLE_KINDS = {kind.value for kind in Organization.Kind}
 
 # The page behind each capability: every capability of seed 003's table has one
@@ -311,15 +313,11 @@ def organization(request, membership):
 def organization_access(request, membership):
     """A Security Official's view of who has access and who is waiting."""
     organization = membership.organization
-    member_list = selectors.organization_members(organization)
-    members = Paginator(member_list, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
     # The oldest requests only, so the page does not grow with the organization.
-    pending_total = member_list.pending_request_count
-    pending = (
-        list(selectors.organization_pending_requests(organization)[:PENDING_SHOWN])
-        if pending_total
-        else []
+    people = selectors.organization_people(
+        organization, read_whole=MEMBERS_READ_WHOLE, pending_shown=PENDING_SHOWN
     )
+    members = Paginator(people.members, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "roles/organization_access.html",
@@ -328,9 +326,9 @@ def organization_access(request, membership):
             "organization": organization,
             "members": members,
             "page": members,
-            "official_count": member_list.security_official_count,
-            "pending": pending,
-            "pending_total": pending_total,
+            "official_count": people.security_official_count,
+            "pending": people.pending,
+            "pending_total": people.pending_total,
         },
     )
 

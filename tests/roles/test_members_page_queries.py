@@ -1,5 +1,6 @@
 """The members page over HTTP: its queries do not grow with the members, their roles or the
-requests waiting, and each page lists the next members in order."""
+requests waiting, each page lists the next members in order, and an organization read in one
+query lists what a large one's counted reads list."""
 
 from datetime import timedelta
 
@@ -36,6 +37,15 @@ def query_count(client, url, **params):
         response = client.get(url, params)
     assert response.status_code == 200
     return len(queries)
+
+
+@pytest.fixture(autouse=True, params=["read whole", "counted"])
+def way_of_reading(request, monkeypatch):
+    """Every test here runs twice: with the organization read in one query, as most are,
+    and counted with its members read through the index, as a large one is."""
+    if request.param == "counted":
+        monkeypatch.setattr(views, "MEMBERS_READ_WHOLE", 0)
+    return request.param
 
 
 @pytest.fixture
