@@ -142,7 +142,13 @@ CACHES = {
         {"BACKEND": "qpp_portal.cache.PortalRedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
+    ),
+    # Each process's own: parts of pages that are the same for everyone until a deploy,
+    # e.g. the empty sign-in form (templates/accounts/sign_in.html, {% cache %}).
+    "page_fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "page-fragments",
+    },
 }
 
 AUTH_USER_MODEL = "accounts.User"
