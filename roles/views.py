@@ -6,13 +6,13 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from organizations import selectors as organization_selectors
 from organizations.models import Organization
+from qpp_portal.templatetags.page_urls import url_for
 
 from . import selectors, services
 from .capabilities import Capability, Role, capabilities_for
@@ -59,7 +59,7 @@ CAPABILITY_PAGES = {
 
 def capability_page(capability, organization):
     """Return the URL of ``capability``'s page for ``organization``."""
-    return reverse(CAPABILITY_PAGES[capability], kwargs={"organization_id": organization.pk})
+    return url_for(CAPABILITY_PAGES[capability], organization.pk)
 
 
 # --- Manage Access ---------------------------------------------------------------------------
