@@ -79,12 +79,15 @@ def test_pages_of_a_capped_search_can_be_reached_up_to_the_cap(
     assert "?kind=practice&amp;query=harbor&amp;page=4" not in last
 
 
-@pytest.mark.parametrize("names_read_per_row", [40, 1], ids=["name order", "sorted matches"])
+@pytest.mark.parametrize(
+    "names_read_per_row", [40, 2, 1], ids=["all names", "first names", "sorted matches"]
+)
 def test_order_is_by_name_ignoring_case_then_by_id_however_a_page_is_read(
     cap_of_five, monkeypatch, names_read_per_row
 ):
-    # With one name read per row, the page is not among the first names: the matches are
-    # sorted instead, and must come out the same.
+    # 40 names a row reads more names than there are; with two, the first page is among
+    # the first six names; with one, it is not, and the matches are sorted instead: all
+    # three must come out the same.
     monkeypatch.setattr(selectors, "NAMES_READ_PER_ROW", names_read_per_row)
     PracticeFactory(legal_business_name="Aardvark Pediatrics")
     twin_b = PracticeFactory(legal_business_name="harbor b clinic")
