@@ -220,15 +220,22 @@ class CappedPaginator(Paginator):
 @contextmanager
 def _postgresql_planner_without(*methods):
     """Keep PostgreSQL's planner from the scan ``methods`` (its ``enable_*`` settings) for
-    the queries inside, in a transaction of their own; elsewhere, do nothing."""
+    the queries inside, in a transaction of their own, and have it plan each for the words
+    searched; elsewhere, do nothing.
+
+    A prepared search (settings: DATABASE_PREPARED_STATEMENTS) may otherwise be given one
+    plan for any words after its fifth run, made without knowing how common they are: a
+    common word's search then took six times as long."""
     if connection.vendor != "postgresql":
         yield
         return
+    settings = [f"enable_{method}" for method in methods]
     with transaction.atomic(), connection.cursor() as cursor:
         # set_config(..., true) is SET LOCAL, for several settings in one statement.
         cursor.execute(
-            "SELECT " + ", ".join("set_config(%s, 'off', true)" for _method in methods),
-            [f"enable_{method}" for method in methods],
+            "SELECT set_config('plan_cache_mode', 'force_custom_plan', true)"
+            + "".join(", set_config(%s, 'off', true)" for _setting in settings),
+            settings,
         )
         yield
 

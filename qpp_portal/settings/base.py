@@ -126,14 +126,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_boo
     "DATABASE_PREPARED_STATEMENTS", True
 ):
     # Parameters bound by the server let psycopg prepare a query a kept connection runs
-    # often (its fifth time), so PostgreSQL parses it once per connection, not once per
-    # request. Each run is still planned for its own values: a plan made once for any
-    # value made a common word's name search six times slower. Off behind a pooler that
-    # cannot keep prepared statements.
-    _options = DATABASES["default"].setdefault("OPTIONS", {})
-    _options.update(server_side_binding=True, prepare_threshold=5)
-    _options["options"] = " ".join(
-        filter(None, [_options.get("options"), "-c plan_cache_mode=force_custom_plan"])
+    # often (its fifth time), so PostgreSQL parses and plans it once per connection, not
+    # once per request. Searches by name are planned for their words each time
+    # (organizations.selectors). Off behind a pooler that cannot keep prepared statements.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=5
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -189,3 +189,18 @@ def test_capped_search_page_query_count_does_not_grow_with_the_number_of_practic
     harbor_practices(50)
 
     assert search_queries(signed_in_client, "clinic") == few
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner settings")
+@pytest.mark.django_db(transaction=True)  # outside a transaction, as a request is
+def test_a_search_is_planned_for_its_own_words_even_when_prepared():
+    def setting(name):
+        with connection.cursor() as cursor:
+            cursor.execute(f"SHOW {name}")
+            return cursor.fetchone()[0]
+
+    with selectors._postgresql_planner_without("indexscan"):
+        assert setting("plan_cache_mode") == "force_custom_plan"
+        assert setting("enable_indexscan") == "off"
+    assert setting("plan_cache_mode") == "auto"
+    assert setting("enable_indexscan") == "on"

@@ -1,5 +1,4 @@
-"""PostgreSQL connections prepare the queries they run often, unless a pooler forbids it,
-and still plan each run for its own values."""
+"""PostgreSQL connections prepare the queries they run often, unless a pooler forbids it."""
 
 import json
 
@@ -28,22 +27,10 @@ def test_postgresql_binds_parameters_on_the_server_and_prepares_a_query_run_five
     assert options["prepare_threshold"] == 5
 
 
-def test_each_run_of_a_prepared_query_is_planned_for_its_own_values():
-    options = database_options(**POSTGRESQL)
-    assert options["options"] == "-c plan_cache_mode=force_custom_plan"
-
-
-def test_connection_options_given_in_the_database_url_are_kept():
-    url = POSTGRESQL["DATABASE_URL"] + "?options=-c%20statement_timeout%3D5000"
-    options = database_options(**{**POSTGRESQL, "DATABASE_URL": url})
-    assert options["options"] == "-c statement_timeout=5000 -c plan_cache_mode=force_custom_plan"
-
-
 def test_prepared_statements_can_be_turned_off_for_a_pooler_that_cannot_keep_them():
     options = database_options(**POSTGRESQL, DATABASE_PREPARED_STATEMENTS="false")
     assert "server_side_binding" not in options
     assert "prepare_threshold" not in options
-    assert "options" not in options
 
 
 def test_sqlite_has_no_postgresql_options():
@@ -59,11 +46,3 @@ def test_a_query_run_often_on_a_kept_connection_is_prepared_by_postgresql():
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         statements = [row[0] for row in cursor.fetchall()]
     assert any('FROM "roles_membership"' in statement for statement in statements)
-
-
-@pytest.mark.django_db
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL setting")
-def test_postgresql_plans_each_run_of_a_prepared_query_for_its_values():
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW plan_cache_mode")
-        assert cursor.fetchone()[0] == "force_custom_plan"
