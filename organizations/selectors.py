@@ -202,10 +202,9 @@ class CappedPaginator(Paginator):
             return list(matches[bottom:top])
         # The names up to the window's last name (its ties too) are the first in name order.
         first_names = matches.alias(name_key=_name_key()).filter(name_key__lte=last[0])
-        # The name index, read in order up to that name, stops at the page's last match;
-        # PostgreSQL would rather sort the trigram index's matches there, all of them.
-        with _postgresql_planner_without("bitmapscan"):
-            rows = list(first_names[bottom:top])
+        # PostgreSQL reads the name index in order up to that name and stops at the page's
+        # last match (its plan for this, prepared for any words or not).
+        rows = list(first_names[bottom:top])
         if len(rows) == top - bottom:
             return rows
         if _CONTAINS not in matches.query.annotations:
