@@ -228,13 +228,13 @@ def _postgresql_planner_without(*methods):
     if connection.vendor != "postgresql":
         yield
         return
-    settings = [f"enable_{method}" for method in methods]
+    switched_off = [f"enable_{method}" for method in methods]
     with transaction.atomic(), connection.cursor() as cursor:
         # set_config(..., true) is SET LOCAL, for several settings in one statement.
         cursor.execute(
             "SELECT set_config('plan_cache_mode', 'force_custom_plan', true)"
-            + "".join(", set_config(%s, 'off', true)" for _setting in settings),
-            settings,
+            + "".join(", set_config(%s, 'off', true)" for _setting in switched_off),
+            switched_off,
         )
         yield
 

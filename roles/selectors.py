@@ -248,11 +248,11 @@ class MemberList:
     """An organization's active memberships in the members page's order, for a Paginator:
     ``count()``, and a slice as a list.
 
-    A slice of a list longer than it is one query: it reads the page's ids from the index
+    A slice is one query: it reads the page's ids from the index
     "roles_membership_member_order" (from the index alone where the table is vacuumed),
     then loads those memberships alone with their people. Joined first, every member a
     page skips would be joined too, and PostgreSQL would rather sort them all than walk
-    the index. A slice holding every member reads them with their people at once.
+    the index.
 
     ``count()``, ``security_official_count`` and ``pending_request_count`` (the requests
     ``organization_pending_requests`` lists) are counted together, once."""
@@ -287,13 +287,13 @@ class MemberList:
 
     def page_query(self, rows):
         """Return the query of the memberships in ``rows`` (a slice), in no order."""
-        if not rows.start and rows.stop is not None and rows.stop >= self.count():
-            page = self._memberships
-        else:
-            page = Membership.objects.filter(
-                pk__in=self._memberships.order_by(*member_order()).values("pk")[rows]
-            )
-        return page.only(*_MEMBER_SHOWN).select_related("user").order_by()
+        page = self._memberships.order_by(*member_order()).values("pk")[rows]
+        return (
+            Membership.objects.filter(pk__in=page)
+            .only(*_MEMBER_SHOWN)
+            .select_related("user")
+            .order_by()
+        )
 
     def __getitem__(self, rows):
         # Sorted here, not by the database again: the order's SQL costs more to build than

@@ -2,7 +2,7 @@
 the process: the links every page shows (templates/base.html) and those a page repeats for
 its organization or rows (the feedback sections, the members' Remove links)."""
 
-from functools import cache, lru_cache
+from functools import lru_cache
 
 from django import template
 from django.conf import settings
@@ -10,19 +10,14 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 
 register = template.Library()
 
-# Links with arguments are as many as organizations and members: the most recently used
-# are remembered (a few hundred bytes each).
-REMEMBERED_URLS_WITH_ARGUMENTS = 4096
+# Links are as many as organizations and members (the header's few among them): the
+# most recently used are remembered (a few hundred bytes each).
+REMEMBERED_URLS = 4096
 
 
-@cache
-def _page_url(name, script_prefix, urlconf):
-    # The arguments are everything reverse() reads for a URL without arguments.
-    return reverse(name, urlconf)
-
-
-@lru_cache(maxsize=REMEMBERED_URLS_WITH_ARGUMENTS)
-def _page_url_with(name, args, script_prefix, urlconf):
+@lru_cache(maxsize=REMEMBERED_URLS)
+def _page_url(name, args, script_prefix, urlconf):
+    # The arguments are everything reverse() reads for a URL with positional arguments.
     return reverse(name, urlconf, args=args)
 
 
@@ -30,10 +25,8 @@ def url_for(name, *args):
     """Return ``reverse(name, args=args)``, worked out once per process for arguments that
     are numbers or text (anything else is reversed every time)."""
     urlconf = get_urlconf() or settings.ROOT_URLCONF
-    if not args:
-        return _page_url(name, get_script_prefix(), urlconf)
     if all(type(arg) in (int, str) for arg in args):
-        return _page_url_with(name, args, get_script_prefix(), urlconf)
+        return _page_url(name, args, get_script_prefix(), urlconf)
     return reverse(name, urlconf, args=args)
 
 

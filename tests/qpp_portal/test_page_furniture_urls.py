@@ -43,7 +43,7 @@ def test_a_url_with_arguments_is_worked_out_once_per_process(monkeypatch):
     monkeypatch.setattr(
         page_urls, "reverse", lambda *a, **kw: asked.append(kw["args"]) or real_reverse(*a, **kw)
     )
-    page_urls._page_url_with.cache_clear()
+    page_urls._page_url.cache_clear()
     assert page_url("roles:revoke", 3, 41) == page_url("roles:revoke", 3, 41)
     assert page_url("roles:revoke", 3, 42) == reverse("roles:revoke", args=[3, 42])
     assert asked == [(3, 41), (3, 42)]
