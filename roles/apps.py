@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class RolesConfig(AppConfig):
     name = "roles"
+
+    def ready(self):
+        from . import signals
+
+        signals.connect_cache_invalidation()

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Q
 from django.http import Http404
@@ -81,10 +82,33 @@ def active_memberships(user):
     )
 
 
-def active_membership(user, organization_id):
-    # One at most (constraint "roles_one_open_membership_per_organization"): read unordered.
-    memberships = active_memberships(user).filter(organization_id=organization_id).order_by()
-    return next(iter(memberships[:1]), None)
+# How long a person's active role in an organization is kept in the shared cache. Saving or
+# deleting the membership, its organization or its clinician forgets it at once and again
+# at commit (roles.signals), so this only bounds how long a copy read by a request racing
+# that commit can live, or one outliving a bulk import of the reference data.
+ACTIVE_MEMBERSHIP_CACHE_SECONDS = 60
+
+
+def active_membership_cache_key(user_id, organization_id):
+    return f"active-membership:{user_id}:{organization_id}"
+
+
+def active_membership(user, organization_id, *, cached=True):
+    """Return the person's active membership in the organization, with it and their
+    clinician, or None.
+
+    Every page of an organization checks the role first; the shared cache spares that
+    query on all but the first in a while. A change of access reads the database
+    (``cached=False``): its check must see a role removed a moment ago."""
+    key = active_membership_cache_key(user.pk, organization_id)
+    membership = cache.get(key) if cached else None
+    if membership is None:
+        # One at most (constraint "roles_one_open_membership_per_organization"): unordered.
+        memberships = active_memberships(user).filter(organization_id=organization_id)
+        membership = next(iter(memberships.order_by()[:1]), None)
+        if membership is not None:
+            cache.set(key, membership, ACTIVE_MEMBERSHIP_CACHE_SECONDS)
+    return membership
 
 
 def connections_and_requests(user):
@@ -136,11 +160,12 @@ def get_own_request(user, membership_id):
 # --- The one capability check ----------------------------------------------------------------
 
 
-def get_membership_for_capability(user, organization_id, capability):
+def get_membership_for_capability(user, organization_id, capability, *, cached=True):
     """Return the person's active membership in the organization if its role allows
     ``capability``; raise Http404 if they hold no role there (its existence must not leak)
-    and PermissionDenied if their role does not allow it."""
-    membership = active_membership(user, organization_id)
+    and PermissionDenied if their role does not allow it. ``cached``: as
+    ``active_membership``."""
+    membership = active_membership(user, organization_id, cached=cached)
     if membership is None:
         raise Http404("No such organization among yours.")
     if not role_allows(membership.role, membership.organization, capability):

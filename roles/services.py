@@ -156,7 +156,9 @@ def _email_after_commit(*, name, to, context):
 
 def _require_manager(user, organization):
     """Raise Http404/PermissionDenied unless ``user`` may manage access to ``organization``."""
-    return selectors.get_membership_for_capability(user, organization.pk, Capability.MANAGE_ACCESS)
+    return selectors.get_membership_for_capability(
+        user, organization.pk, Capability.MANAGE_ACCESS, cached=False
+    )
 
 
 def _notify_security_officials(membership, request):
