@@ -1,16 +1,18 @@
-"""The public participation answers (the lookup page and the eligibility API), kept in the
-shared cache.
+"""What the portal shows of CMS's data, kept in the shared cache: the public participation
+answers (the lookup page and the eligibility API) and CMS's feedback reports of an
+organization (its summary page, feedback.selectors).
 
 Registries and EHR vendors ask the eligibility API about the same clinicians again and
-again, and an answer changes only when reference data are loaded, feedback data generated,
-an opt-in election made or an exception application decided. Answers are kept under a
-*generation* token; each of those changes starts a new generation, so nobody is answered
-from before it:
+again, and every visit to a summary page reads its organization's reports; both change
+only when reference data are loaded, feedback data generated, a report or a clinician
+saved, an opt-in election made or an exception application decided. Answers are kept
+under a *generation* token; each of those changes starts a new generation, so nobody is
+answered from before it:
 
 - bulk loads call ``start_new_generation`` themselves (feedback.synthetic, sandbox.reset)
   or send organizations.signals.reference_data_changed (the reference data import);
-- a person's change to an election or an application does through the signals connected
-  in ``connect_signals``.
+- a saved report or clinician, and a person's change to an election or an application,
+  do through the signals connected in ``connect_signals``.
 
 ``ANSWER_SECONDS`` bounds memory, and the age of an answer should a new write path forget
 both.
@@ -63,15 +65,16 @@ def _changed(sender, **kwargs):
 
 
 def connect_signals():
-    """Start a new generation when reference data are loaded or an opt-in election or
-    exception application changes (called from FeedbackConfig.ready)."""
+    """Start a new generation when reference data are loaded or a report, a clinician, an
+    opt-in election or an exception application changes (called from FeedbackConfig.ready)."""
+    from organizations.models import Clinician
     from organizations.signals import reference_data_changed
 
-    from .models import ExceptionApplication, OptInElection
+    from .models import ExceptionApplication, FeedbackReport, OptInElection
 
     reference_data_changed.connect(_changed, dispatch_uid="public-cache-reference-data")
 
-    for model in (OptInElection, ExceptionApplication):
+    for model in (FeedbackReport, Clinician, OptInElection, ExceptionApplication):
         post_save.connect(_changed, sender=model, dispatch_uid=f"public-cache-{model.__name__}")
         post_delete.connect(
             _changed, sender=model, dispatch_uid=f"public-cache-{model.__name__}-d"

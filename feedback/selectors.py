@@ -15,7 +15,7 @@ from accounts.selectors import is_help_desk
 from organizations.models import ApmParticipation, Clinician, Enrolment, Organization
 from roles.capabilities import Role
 
-from . import program, reweighting
+from . import program, public_cache, reweighting
 from .models import (
     CATEGORY_FIELDS,
     ApmIncentivePayment,
@@ -92,22 +92,42 @@ def feedback_scope(membership):
 
 
 def _reported_years(membership, belongs):
-    reports = FeedbackReport.objects.filter(
-        organization=membership.organization, performance_year__in=program.released_years()
+    years = _cms_report_years(membership.organization)
+    if not is_clinician_view(membership):
+        return frozenset(years)
+    if _is_practice_group(membership.organization):
+        # Their individual report, and the group's that applies to them (issue 14).
+        whose = {membership.clinician_id, None} if belongs else {membership.clinician_id}
+    elif belongs:
+        whose = {None}
+    else:
+        return frozenset()
+    return frozenset(year for year, clinicians in years.items() if clinicians & whose)
+
+
+def _cms_report_years(organization):
+    """Return, for each released year with CMS's reports of ``organization``, the ids of
+    the clinicians with one (None: the organization's own), kept in the shared cache with
+    CMS's data (feedback.public_cache)."""
+    released = program.released_years()
+
+    def read():
+        rows = (
+            FeedbackReport.objects.filter(organization=organization, performance_year__in=released)
+            # No ordering: the default one joins the clinicians for nothing here.
+            .order_by()
+            .values_list("performance_year", "clinician_id")
+            .distinct()
+        )
+        years = {}
+        for year, clinician_id in rows:
+            years.setdefault(year, set()).add(clinician_id)
+        return {year: frozenset(clinicians) for year, clinicians in years.items()}
+
+    released_key = ",".join(map(str, released))
+    return public_cache.cached_answer(
+        "cms-report-years", f"{organization.pk}:{released_key}", read
     )
-    if is_clinician_view(membership):
-        if _is_practice_group(membership.organization):
-            # Their individual report, and the group's that applies to them (issue 14).
-            own = Q(clinician=membership.clinician)
-            if belongs:
-                own |= Q(clinician__isnull=True)
-            reports = reports.filter(own)
-        elif belongs:
-            reports = reports.filter(clinician__isnull=True)
-        else:
-            return frozenset()
-    # No ordering: the default one joins the clinicians for nothing here.
-    return frozenset(reports.order_by().values_list("performance_year", flat=True).distinct())
 
 
 def get_clinician_report(membership, npi, year):
@@ -633,20 +653,26 @@ class YearFeedback:
 def _cms_reports(scope, year):
     """Return CMS's reports of ``year`` the membership may see (a Clinician: their own and
     those without a clinician), by clinician name and then as ``FeedbackReport`` orders
-    them (level, id): the summary, the group's and the drill-down in one query."""
+    them (level, id): the summary, the group's and the drill-down, kept in the shared cache
+    with CMS's data (feedback.public_cache)."""
     if year not in scope.reported:
         return []
     membership = scope.membership
-    reports = FeedbackReport.objects.filter(
-        organization=membership.organization, performance_year=year
-    ).select_related("clinician")
-    if is_clinician_view(membership):
-        reports = reports.filter(Q(clinician=membership.clinician) | Q(clinician__isnull=True))
-    return list(
-        reports.order_by(
-            "clinician__last_name", "clinician__first_name", "clinician__npi", "level", "id"
+    organization = membership.organization
+
+    def read():
+        reports = FeedbackReport.objects.filter(organization=organization, performance_year=year)
+        return list(
+            reports.select_related("clinician").order_by(
+                "clinician__last_name", "clinician__first_name", "clinician__npi", "level", "id"
+            )
         )
-    )
+
+    reports = public_cache.cached_answer("cms-reports", f"{organization.pk}:{year}", read)
+    if is_clinician_view(membership):
+        whose = (membership.clinician_id, None)
+        reports = [report for report in reports if report.clinician_id in whose]
+    return reports
 
 
 def _feedback_if_submitted(scope, year, clinician, cms_report):
