@@ -8,6 +8,7 @@ rows of its own clinician.
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Q
 from django.http import Http404
 
@@ -28,6 +29,9 @@ from .models import (
 )
 
 CENTS = Decimal("0.01")
+# Bounds the memory of an organization's entities with submitted data in the shared cache;
+# a change of that data starts a new generation, read afresh at once.
+ENTITIES_WITH_DATA_CACHE_SECONDS = 600
 
 
 def is_clinician_view(membership):
@@ -601,33 +605,57 @@ def _submitted_entities(membership, belongs):
     """Return the ``(year, npi)`` pairs of ``FeedbackScope.submitted``: the entities with
     scorable submitted data the membership's summary may be computed from (the
     organization's own entity; for a Clinician in a practice, theirs too)."""
+    from submissions.models import EntityType
+
+    organization = membership.organization
+    if not _is_practice_group(organization) and is_clinician_view(membership) and not belongs:
+        return frozenset()
+    whose = None
+    if _is_practice_group(organization):
+        whose = {(EntityType.GROUP, None)}
+        if is_clinician_view(membership):
+            whose = {(EntityType.INDIVIDUAL, membership.clinician.npi)}
+            if belongs:
+                whose.add((EntityType.GROUP, None))
+    return frozenset(
+        (year, npi)
+        for year, entity_type, npi in _entities_with_data(organization)
+        if whose is None or (entity_type, npi) in whose
+    )
+
+
+def _entities_with_data(organization):
+    """Return the ``(year, entity type, npi)`` of every entity with submitted sets that
+    ``organization`` sees (npi None but for individuals), kept in the shared cache under
+    the generation of that data (submissions.selectors.submitted_data_generation)."""
     from submissions import catalogue
     from submissions import selectors as submission_selectors
     from submissions.models import EntityType
 
-    organization = membership.organization
-    submissions = submission_selectors.submission_rows_visible_to(
-        organization, performance_year__in=catalogue.performance_years()
-    )
-    if _is_practice_group(organization):
-        whose = Q(entity_type=EntityType.GROUP)
-        if is_clinician_view(membership):
-            whose = Q(national_provider_identifier=membership.clinician.npi)
-            if belongs:
-                whose |= Q(entity_type=EntityType.GROUP)
-        submissions = submissions.filter(whose)
-    elif is_clinician_view(membership) and not belongs:
-        return frozenset()
-    rows = (
-        submissions.filter(measurement_sets__isnull=False)
-        .order_by()
-        .values_list("performance_year", "entity_type", "national_provider_identifier")
-        .distinct()
-    )
-    return frozenset(
-        (year, npi if entity_type == EntityType.INDIVIDUAL else None)
-        for year, entity_type, npi in rows
-    )
+    years = catalogue.performance_years()
+
+    def read():
+        submissions = submission_selectors.submission_rows_visible_to(
+            organization, performance_year__in=years
+        )
+        rows = (
+            submissions.filter(measurement_sets__isnull=False)
+            .order_by()
+            .values_list("performance_year", "entity_type", "national_provider_identifier")
+            .distinct()
+        )
+        return frozenset(
+            (year, entity_type, npi if entity_type == EntityType.INDIVIDUAL else None)
+            for year, entity_type, npi in rows
+        )
+
+    generation = submission_selectors.submitted_data_generation(organization)
+    key = f"entities-with-data:{organization.pk}:{generation}:{','.join(map(str, years))}"
+    entities = cache.get(key)
+    if entities is None:
+        entities = read()
+        cache.set(key, entities, ENTITIES_WITH_DATA_CACHE_SECONDS)
+    return entities
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,9 @@ Who sees what (CMS's rules for organization tokens, and the portal's for practic
 """
 
 import hashlib
+import uuid
 
+from django.core.cache import cache
 from django.db.models import Prefetch
 from django.http import Http404
 
@@ -68,6 +70,52 @@ def submission_rows_visible_to(organization, **filters):
     if is_registry(organization):
         return submissions.filter(measurement_sets__submitter=organization).distinct()
     return submissions.filter(**_entity_lookups(organization))
+
+
+# --- Generations of an entity's submitted data in the shared cache -----------------------
+#
+# What another app keeps in the shared cache of an organization's submitted data (feedback's
+# list of entities with data) is keyed by the generation of the data that organization sees:
+# saving or deleting a submission or a set starts a new one (submissions.signals).
+
+
+def submitted_data_generation(organization):
+    """Return the current generation token of the submitted data ``organization`` sees."""
+    if is_registry(organization):
+        key = registry_generation_key(organization.pk)
+    else:
+        key = _entity_generation_key(**_entity_lookups(organization))
+    generation = cache.get(key)
+    if generation is None:
+        cache.add(key, uuid.uuid4().hex, None)
+        generation = cache.get(key)
+    return generation
+
+
+def submission_generation_key(submission):
+    """Return the generation key of the entity a submission is for, as the organization
+    that sees it names it (``_entity_lookups``)."""
+    if submission.entity_type in (EntityType.APM_ENTITY, EntityType.VIRTUAL_GROUP):
+        return _entity_generation_key(
+            entity_type=submission.entity_type, entity_id=submission.entity_id
+        )
+    return _entity_generation_key(
+        taxpayer_identification_number=submission.taxpayer_identification_number
+    )
+
+
+def registry_generation_key(registry_id):
+    return f"submitted-data:registry:{registry_id}"
+
+
+def _entity_generation_key(*, entity_type=None, entity_id=None, **lookups):
+    if "taxpayer_identification_number" in lookups:
+        return f"submitted-data:tin:{lookups['taxpayer_identification_number']}"
+    return f"submitted-data:{str(entity_type)}:{entity_id}"
+
+
+def start_new_generations(keys):
+    cache.set_many({key: uuid.uuid4().hex for key in keys}, None)
 
 
 def get_submission_for(organization, submission_id):

@@ -17,10 +17,10 @@ from .test_submitted_feedback import ACTIVITIES, QUALITY_2024, cms_report, submi
 
 pytestmark = pytest.mark.django_db
 
-# The years with submitted data. (The person's account, their membership and CMS's reports
-# come from the cache after the first request: ``queries`` asks twice and counts the
-# second.)
-CMS_PAGE_QUERIES = 1
+# None: the person's account, their membership, CMS's reports and which entities have
+# submitted data come from the cache after the first request (``queries`` asks twice and
+# counts the second).
+CMS_PAGE_QUERIES = 0
 # And for data submitted: its sets with their submission, their measurements, the practice's
 # size (scoring's small-practice rule), the approved exceptions.
 COMPUTED_PAGE_QUERIES = CMS_PAGE_QUERIES + 4
