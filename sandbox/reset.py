@@ -1,9 +1,9 @@
 """Put the sandbox back to its starting data: ``manage.py reset_sandbox`` and the console."""
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
 
-from feedback import public_cache
 from qpp_portal import clock
 
 from . import faults
@@ -26,7 +26,9 @@ def reset_sandbox(*, stdout=None):
     clock.reset()
     faults.clear()
     call_command("flush", interactive=False, verbosity=0)
-    public_cache.start_new_generation()
+    # Everything the shared cache holds was read from the rows just emptied (accounts,
+    # roles, sessions, CMS's data) and names them by ids the reload gives out again.
+    cache.clear()
     call_command("migrate", interactive=False, verbosity=0)
     for command in STARTING_DATA:
         call_command(*command, stdout=stdout)

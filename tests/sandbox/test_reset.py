@@ -26,3 +26,17 @@ def test_reset_sandbox_brings_back_the_starting_data_clock_and_faults(client, si
     assert not User.objects.filter(username="someone.new").exists()
     assert clock.offset() == timedelta(0)
     assert faults.settings_now()["on"] == set()
+
+
+def test_reset_sandbox_forgets_the_roles_the_shared_cache_held(monkeypatch):
+    """The reload gives the same ids to new rows: no cached role may outlive the old ones."""
+    from django.core.cache import cache
+
+    from roles.selectors import active_membership_cache_key
+    from sandbox import reset
+
+    monkeypatch.setattr(reset, "call_command", lambda *args, **kwargs: None)
+    key = active_membership_cache_key(1, 1)
+    cache.set(key, "a role of the person who had id 1")
+    reset.reset_sandbox()
+    assert cache.get(key) is None
