@@ -18,46 +18,26 @@ answered from before it:
 both.
 """
 
-import uuid
-
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+
+from qpp_portal import generations
 
 GENERATION_KEY = "public-participation:generation"
 ANSWER_SECONDS = 600
-_MISSING = object()
-
-
-def _generation():
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
-        generation = cache.get(GENERATION_KEY)
-    return generation
-
-
-def _new_generation():
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
 
 
 def start_new_generation():
-    """Forget every cached answer: now, so the rest of this transaction reads afresh, and
-    again when it commits, so an answer another request computed meanwhile from the data
-    before the change is not kept."""
-    _new_generation()
-    transaction.on_commit(_new_generation)
+    """Forget every cached answer: now, and again when the transaction commits
+    (qpp_portal.generations.start_new)."""
+    generations.start_new([GENERATION_KEY])
 
 
 def cached_answer(kind, key, compute):
     """Return ``compute()`` for ``kind`` and ``key`` (a string), from the cache when this
     generation already computed it. ``compute`` returns a picklable value."""
-    cache_key = f"public-participation:{_generation()}:{kind}:{key}"
-    value = cache.get(cache_key, _MISSING)
-    if value is _MISSING:
-        value = compute()
-        cache.set(cache_key, value, ANSWER_SECONDS)
-    return value
+    generation = generations.current(GENERATION_KEY)
+    cache_key = f"public-participation:{generation}:{kind}:{key}"
+    return generations.cached(cache_key, compute, ANSWER_SECONDS)
 
 
 def _changed(sender, **kwargs):

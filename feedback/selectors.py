@@ -8,12 +8,12 @@ rows of its own clinician.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.db.models import Q
 from django.http import Http404
 
 from accounts.selectors import is_help_desk
 from organizations.models import ApmParticipation, Clinician, Enrolment, Organization
+from qpp_portal import generations
 from roles.capabilities import Role
 
 from . import program, public_cache, reweighting
@@ -651,11 +651,7 @@ def _entities_with_data(organization):
 
     generation = submission_selectors.submitted_data_generation(organization)
     key = f"entities-with-data:{organization.pk}:{generation}:{','.join(map(str, years))}"
-    entities = cache.get(key)
-    if entities is None:
-        entities = read()
-        cache.set(key, entities, ENTITIES_WITH_DATA_CACHE_SECONDS)
-    return entities
+    return generations.cached(key, read, ENTITIES_WITH_DATA_CACHE_SECONDS)
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,12 @@ Who sees what (CMS's rules for organization tokens, and the portal's for practic
 """
 
 import hashlib
-import uuid
 
-from django.core.cache import cache
 from django.db.models import Prefetch
 from django.http import Http404
 
 from organizations.models import Enrolment, Organization
+from qpp_portal import generations
 
 from .models import ApiToken, EntityType, Measurement, MeasurementSet, Submission
 from .validation import Problem
@@ -76,7 +75,8 @@ def submission_rows_visible_to(organization, **filters):
 #
 # What another app keeps in the shared cache of an organization's submitted data (feedback's
 # list of entities with data) is keyed by the generation of the data that organization sees:
-# saving or deleting a submission or a set starts a new one (submissions.signals).
+# saving or deleting a submission or a set starts a new one (submissions.signals,
+# qpp_portal.generations).
 
 
 def submitted_data_generation(organization):
@@ -85,11 +85,7 @@ def submitted_data_generation(organization):
         key = registry_generation_key(organization.pk)
     else:
         key = _entity_generation_key(**_entity_lookups(organization))
-    generation = cache.get(key)
-    if generation is None:
-        cache.add(key, uuid.uuid4().hex, None)
-        generation = cache.get(key)
-    return generation
+    return generations.current(key)
 
 
 def submission_generation_key(submission):
@@ -112,10 +108,6 @@ def _entity_generation_key(*, entity_type=None, entity_id=None, **lookups):
     if "taxpayer_identification_number" in lookups:
         return f"submitted-data:tin:{lookups['taxpayer_identification_number']}"
     return f"submitted-data:{str(entity_type)}:{entity_id}"
-
-
-def start_new_generations(keys):
-    cache.set_many({key: uuid.uuid4().hex for key in keys}, None)
 
 
 def get_submission_for(organization, submission_id):

@@ -2,31 +2,26 @@
 a submission or a measurement set of it is saved or deleted
 (submissions.selectors.submitted_data_generation)."""
 
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+
+from qpp_portal import generations
 
 from . import selectors
 from .models import MeasurementSet, Submission
 
 
 def submission_changed(sender, instance, **kwargs):
-    _start_new_generations([selectors.submission_generation_key(instance)])
+    generations.start_new([selectors.submission_generation_key(instance)])
 
 
 def measurement_set_changed(sender, instance, **kwargs):
-    _start_new_generations(
+    generations.start_new(
         [
             selectors.submission_generation_key(instance.submission),
             # A registry sees the sets it submitted, whoever they are for.
             selectors.registry_generation_key(instance.submitter_id),
         ]
     )
-
-
-def _start_new_generations(keys):
-    selectors.start_new_generations(keys)
-    # Again at commit: a request may have read the data before it and cached what it saw.
-    transaction.on_commit(lambda: selectors.start_new_generations(keys), robust=True)
 
 
 def connect_cache_invalidation():

@@ -13,6 +13,7 @@ from feedback.models import ExceptionApplication, OptInElection
 from feedback.synthetic import generate_feedback_data
 from organizations.models import Clinician
 from organizations.services import import_reference_data
+from qpp_portal import generations
 from tests.organizations.conftest import SAMPLE_DATA
 from tests.organizations.factories import valid_npi
 
@@ -107,9 +108,9 @@ def test_an_unknown_npi_is_answered_the_same_way_from_the_cache(client, db):
 
 def test_loading_reference_data_renews_the_answers_and_an_unchanged_load_keeps_them(db):
     import_reference_data(directory=SAMPLE_DATA)
-    generation = public_cache._generation()
+    generation = generations.current(public_cache.GENERATION_KEY)
     import_reference_data(directory=SAMPLE_DATA)  # nothing changes
-    assert public_cache._generation() == generation
+    assert generations.current(public_cache.GENERATION_KEY) == generation
     Clinician.objects.all().delete()
     import_reference_data(directory=SAMPLE_DATA)  # the clinicians come back
-    assert public_cache._generation() != generation
+    assert generations.current(public_cache.GENERATION_KEY) != generation
