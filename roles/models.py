@@ -29,17 +29,25 @@ class ByteOrder(Func):
         return compiler.compile(self.get_source_expressions()[0])
 
 
+def role_rank():
+    """Return the role's place in the roles' declared order (0 for Security Officials) as
+    an expression: Membership.role_rank's."""
+    return Case(
+        *(When(role=role, then=Value(index)) for index, role in enumerate(Role.values)),
+        output_field=models.PositiveSmallIntegerField(),
+    )
+
+
 def member_order():
     """Return the members page's order: Security Officials, Staff Users, then Clinicians
     (the roles' declared order), each by sort name, then id.
 
-    Membership's index "roles_membership_member_order" holds these expressions after
-    (organization, status); the page is read from it only while both match exactly, so the
-    order is built here alone."""
-    role_order = Case(
-        *(When(role=role, then=Value(index)) for index, role in enumerate(Role.values))
-    )
-    return (role_order, ByteOrder(F("member_sort_name")), F("id"))
+    Membership's index "roles_membership_member_order" holds these after (organization,
+    status); the page is read from it only while both match exactly, so the order is built
+    here alone. They are columns, not the role's rank worked out in the query: a prepared
+    query's plan for any organization has the rank's numbers as parameters, which no index
+    matches, and sorted every member of a large organization for each page."""
+    return (F("role_rank"), ByteOrder(F("member_sort_name")), F("id"))
 
 
 def member_order_key(membership):
@@ -111,6 +119,10 @@ class Membership(models.Model):
     # Set on creation (save) and by roles.services.refresh_member_sort_names on a rename.
     # Text, not a 101-character field: case folding may lengthen a name ("ß" → "ss").
     member_sort_name = models.TextField(editable=False, default="")
+    # The role's place in the members page's order (role_rank), kept by the database.
+    role_rank = models.GeneratedField(
+        expression=role_rank(), output_field=models.PositiveSmallIntegerField(), db_persist=True
+    )
 
     class Meta:
         ordering = ["-requested_at", "-id"]
@@ -135,14 +147,16 @@ class Membership(models.Model):
         indexes = [
             models.Index(fields=["organization", "status", "role"]),
             models.Index(fields=["status", "expires_at"]),
-            # With the raw columns behind the expressions, PostgreSQL reads a page's ids from
-            # the index alone: it does not see through an expression to the column it needs.
             models.Index(
                 F("organization"),
                 F("status"),
                 *member_order(),
-                include=["role", "member_sort_name"],
                 name="roles_membership_member_order",
+            ),
+            # A Security Official's requests to decide, oldest first.
+            models.Index(
+                fields=["organization", "status", "awaiting", "requested_at", "id"],
+                name="roles_membership_requests",
             ),
         ]
 

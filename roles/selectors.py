@@ -235,24 +235,24 @@ class OrganizationPeople:
 def organization_people(organization, *, read_whole, pending_shown):
     """Return the OrganizationPeople of ``organization``, at most ``pending_shown`` requests.
 
-    An organization with at most ``read_whole`` open memberships, as most practices are, is
-    read in one query and sorted here. A larger one reads its first ``read_whole + 1``
-    unordered rows to find that out, then is counted in one query (``MemberList``), each
-    page of members read through the members index and its oldest requests in one more.
-    Both ways list the same people (tests/roles/test_members_page_queries.py)."""
-    rows = list(
-        Membership.objects.filter(organization=organization, status__in=Membership.OPEN_STATUSES)
-        .only("status", "awaiting", *_MEMBER_SHOWN, *_REQUEST_SHOWN)
-        .select_related("user")
-        .order_by()[: read_whole + 1]
-    )
-    if len(rows) > read_whole:
-        members = MemberList(organization)
+    Its memberships are counted first (``MemberList``). An organization with at most
+    ``read_whole`` open memberships, as most practices are, is then read in one query and
+    sorted here; a larger one reads each page of members through the members index and its
+    oldest requests in one more. Both ways list the same people
+    (tests/roles/test_members_page_queries.py)."""
+    members = MemberList(organization)
+    if members.open_count > read_whole:
         total = members.pending_request_count
         pending = (
             list(organization_pending_requests(organization)[:pending_shown]) if total else []
         )
         return OrganizationPeople(members, members.security_official_count, pending, total)
+    rows = list(
+        Membership.objects.filter(organization=organization, status__in=Membership.OPEN_STATUSES)
+        .only("status", "awaiting", *_MEMBER_SHOWN, *_REQUEST_SHOWN)
+        .select_related("user")
+        .order_by()
+    )
     now = clock.now()
     active = sorted((row for row in rows if row.is_active), key=member_order_key)
     waiting = sorted(
@@ -279,8 +279,9 @@ class MemberList:
     page skips would be joined too, and PostgreSQL would rather sort them all than walk
     the index.
 
-    ``count()``, ``security_official_count`` and ``pending_request_count`` (the requests
-    ``organization_pending_requests`` lists) are counted together, once."""
+    ``count()``, ``security_official_count``, ``pending_request_count`` (the requests
+    ``organization_pending_requests`` lists) and ``open_count`` (pending or active) are
+    counted together, once."""
 
     def __init__(self, organization):
         self._organization = organization
@@ -294,6 +295,7 @@ class MemberList:
         return Membership.objects.filter(
             organization=self._organization, status__in=Membership.OPEN_STATUSES
         ).aggregate(
+            open=Count("pk"),
             members=Count("pk", filter=active),
             security_officials=Count("pk", filter=active & Q(role=Role.SECURITY_OFFICIAL)),
             pending_requests=Count("pk", filter=_requests_for_security_official()),
@@ -301,6 +303,10 @@ class MemberList:
 
     def count(self):
         return self._counts["members"]
+
+    @property
+    def open_count(self):
+        return self._counts["open"]
 
     @property
     def security_official_count(self):

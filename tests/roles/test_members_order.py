@@ -14,6 +14,7 @@ from roles.capabilities import Role
 from roles.models import Membership
 from tests.factories import UserFactory
 from tests.organizations.factories import EnrolmentFactory
+from tests.postgresql_plans import plan_nodes, prepared_plan
 
 from .factories import MembershipFactory
 
@@ -105,13 +106,6 @@ def test_the_migration_fills_the_sort_name_of_every_existing_membership(
     ]
 
 
-def plan_nodes(node, parent=None):
-    """Yield every node of a JSON plan with its parent."""
-    yield node, parent
-    for child in node.get("Plans", []):
-        yield from plan_nodes(child, node)
-
-
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="reads PostgreSQL's plan")
 def test_a_members_page_takes_its_members_in_order_from_the_member_order_index(
     practice, security_official
@@ -133,3 +127,52 @@ def test_a_members_page_takes_its_members_in_order_from_the_member_order_index(
         for node, parent in plan_nodes(plan)
         if node.get("Index Name") == "roles_membership_member_order"
     ] == ["Limit"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="reads PostgreSQL's plan")
+def test_a_members_page_prepared_for_any_organization_reads_its_members_in_order_from_the_index(
+    practice, security_official
+):
+    # The role's rank was worked out in the query: prepared, its numbers were parameters no
+    # index matches, and every page sorted all the organization's members.
+    add_staff(practice, *((f"Pat{number}", f"Member{number}") for number in range(60)))
+    plan = prepared_plan(selectors.organization_members(practice).page_query(slice(50, 100)))
+    assert [
+        parent["Node Type"]
+        for node, parent in plan_nodes(plan)
+        if node.get("Index Name") == "roles_membership_member_order"
+    ] == ["Limit"]
+    assert not [node for node, _parent in plan_nodes(plan) if node["Node Type"] == "Sort"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="reads PostgreSQL's plan")
+def test_the_oldest_requests_prepared_for_any_organization_are_read_in_order_from_the_index(
+    practice, security_official
+):
+    for _number in range(60):
+        MembershipFactory(organization=practice, role=Role.STAFF_USER, pending=True)
+    plan = prepared_plan(selectors.organization_pending_requests(practice)[:50])
+    assert "roles_membership_requests" in [
+        node.get("Index Name") for node, _parent in plan_nodes(plan)
+    ]
+    assert not [node for node, _parent in plan_nodes(plan) if node["Node Type"] == "Sort"]
+
+
+@pytest.mark.parametrize("role", Role.values)
+def test_a_membership_ranks_its_role_in_the_roles_declared_order(practice, role):
+    kwargs = (
+        {"clinician": EnrolmentFactory(practice=practice).clinician}
+        if role == Role.CLINICIAN
+        else {}
+    )
+    membership = MembershipFactory(organization=practice, role=role, **kwargs)
+    membership.refresh_from_db()
+    assert membership.role_rank == Role.values.index(role)
+
+
+def test_a_changed_role_moves_to_its_new_rank(practice):
+    membership = MembershipFactory(organization=practice, role=Role.STAFF_USER)
+    membership.role = Role.SECURITY_OFFICIAL
+    membership.save()
+    membership.refresh_from_db()
+    assert membership.role_rank == 0
