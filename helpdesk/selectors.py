@@ -107,7 +107,7 @@ def search_people(user, query):
     if len(query) >= CONTAINS_MIN_LENGTH and not query.replace("-", "").isdigit():
         conditions |= Q(email__icontains=query) | Q(
             memberships__organization__in=(
-                Organization.objects.filter(legal_business_name__icontains=query)
+                Organization.objects.filter(organization_selectors.name_contains(query))
             )
         )
         first, _, last = query.partition(" ")
@@ -214,7 +214,7 @@ def organization_ids_for(query):
         identifier = query.upper()
         conditions = Q(entity_id=identifier) | Q(registry_id=identifier)
         if len(query) >= CONTAINS_MIN_LENGTH:
-            conditions |= Q(legal_business_name__icontains=query)
+            conditions |= organization_selectors.name_contains(query)
         found = Organization.objects.filter(conditions)
     return list(found.values_list("pk", flat=True))
 

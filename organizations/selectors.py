@@ -6,15 +6,20 @@ and never raise on odd input: at worst they return nothing. TINs are only ever m
 full, so a search can't be used to enumerate them.
 """
 
+import json
 import re
 from contextlib import contextmanager
+from typing import NamedTuple
 
 from django.core.paginator import Paginator
 from django.db import connection, transaction
-from django.db.models import Q, Value
-from django.db.models.functions import Collate, Upper
-from django.db.models.lookups import StartsWith
+from django.db.models import F, Q, Value
+from django.db.models.functions import Upper
+from django.db.models.lookups import Contains, StartsWith
 from django.utils.functional import cached_property
+
+from qpp_portal import generations
+from qpp_portal.collation import ByteOrder
 
 from . import validators
 from .models import (
@@ -40,6 +45,14 @@ COUNT_CAP = 1000
 # words, and reading them all costs 3 ms when they do not.
 NAMES_READ_PER_ROW = 200
 MAX_NAMES_READ = 20_000
+# A word PostgreSQL expects more than COUNT_CAP times among this many first names is
+# counted by reading them in order from the order index (at most 11 ms at a million
+# practices) instead of from the trigram index, whose entries for a word in one name in
+# twenty cost more (12-25 ms).
+COUNT_NAMES_READ = 40_000
+# How long the name a number of names into the alphabet is kept (``_name_at``).
+NAME_AT_SECONDS = 600
+NAMES_GENERATION_KEY = "organization-names:generation"
 # Marks a search for a word anywhere in names (an alias the SQL never uses).
 _CONTAINS = "searches_inside_names"
 _TIN_SHAPE = re.compile(r"^\d{2}-?\d{7}$|^\d{3}-?\d{2}-?\d{4}$|^\d{9}$")
@@ -66,24 +79,27 @@ def looks_like_identifier_digits(query):
 
 
 def _name_key():
-    """Return the name as searches compare and order it: upper-cased, in byte order.
+    """Return the name as searches compare and order it: upper-cased (the column
+    Organization.search_name), in byte order, as the index "organization_search_order"
+    on (kind, this, id) holds it; a name prefix is a range of that index."""
+    return ByteOrder(F("search_name"))
 
-    PostgreSQL's "C" collation gives byte order whatever the database's collation, as
-    SQLite does already, so both list results alike; migration 0004's index on
-    (kind, this, id) serves the order, and a name prefix as a range of it."""
-    key = Upper("legal_business_name")
-    return Collate(key, "C") if connection.vendor == "postgresql" else key
+
+def name_contains(query):
+    """Return a ``Q`` matching organizations whose name contains ``query``, ignoring case:
+    search_name LIKE '%' || UPPER('query') || '%' (escaped), which PostgreSQL folds to
+    '%QUERY%' and answers from the trigram index (migration 0005)."""
+    return Q(Contains(F("search_name"), Upper(Value(query))))
 
 
 def _name_filter(query):
     """Match names starting with ``query`` if it is short, else containing it, ignoring case.
 
-    A prefix compiles to UPPER(name) COLLATE "C" LIKE UPPER('ab') || '%' (escaped), which
-    PostgreSQL folds to 'AB%' and answers from migration 0004's index; a substring to
-    UPPER(name) LIKE UPPER('%abc%'), answered from migration 0002's trigram index."""
+    A prefix compiles to search_name COLLATE "C" LIKE UPPER('ab') || '%' (escaped), which
+    PostgreSQL folds to 'AB%' and answers as a range of the order index."""
     if len(query) < CONTAINS_MIN_LENGTH:
         return Q(StartsWith(_name_key(), Upper(Value(query))))
-    return Q(legal_business_name__icontains=query)
+    return name_contains(query)
 
 
 def _by_name(organizations, query):
@@ -148,6 +164,16 @@ def search_organizations(*, kind, query, model_type=None):
     raise ValueError(f"Unknown organization kind {kind!r}")
 
 
+class _Matches(NamedTuple):
+    """What a search's count found: up to COUNT_CAP + 1 matching ids, whether they are the
+    first matches in name order (all of them, or those among the first names), and the
+    first of their names (None if none)."""
+
+    ids: list
+    in_name_order: bool
+    first_name: str | None
+
+
 class CappedPaginator(Paginator):
     """Pages of search results that count at most ``COUNT_CAP`` matches.
 
@@ -155,31 +181,85 @@ class CappedPaginator(Paginator):
     are not offered (a person narrows the search instead). Each page is read so that no
     search sorts or walks through a large part of a million names:
 
-    - ``COUNT_CAP`` or fewer matches: the ids the count found are sorted on their own;
+    - a word PostgreSQL expects often among the first names is counted there, reading
+      names in order until more than ``COUNT_CAP`` match: its pages are those matches;
+    - otherwise the trigram and name indexes count it. ``COUNT_CAP`` or fewer matches:
+      the ids the count found are sorted on their own;
     - more: the page is looked for among the first names in name order, where a common
-      word has its first matches;
+      word has its first matches (unless the count saw none of its matches there);
     - not found there: a name prefix reads its range of the name index, in order; a word
       whose names mostly start in one part of the alphabet has its matches sorted, as the
       trigram index finds them.
     """
 
     @cached_property
-    def _matching_ids(self):
-        ids = self.object_list.order_by().values_list("pk", flat=True)[: COUNT_CAP + 1]
+    def _matches(self):
+        first_names = self._first_names(COUNT_NAMES_READ) if self._counts_inside_names() else None
+        if first_names is not None and self._expects_cap_among(first_names):
+            # PostgreSQL would rather add the trigram index (see COUNT_NAMES_READ).
+            with _postgresql_planner_without("seqscan", "bitmapscan"):
+                ids = list(first_names.values_list("pk", flat=True)[: COUNT_CAP + 1])
+            if len(ids) > COUNT_CAP:
+                return _Matches(ids, in_name_order=True, first_name=None)
+        found = self.object_list.order_by().values_list("pk", _name_key())[: COUNT_CAP + 1]
         # Expecting many matches, PostgreSQL would read the table until it has found
         # enough; practices are stored in name order, so for a word that starts names late
         # in the alphabet that meant most of a million rows (150 ms). The trigram and name
         # indexes find the first COUNT_CAP + 1 matches of any search in 25 ms at worst.
         with _postgresql_planner_without("seqscan", "indexscan"):
-            return list(ids)
+            found = list(found)
+        if len(found) <= COUNT_CAP:
+            # All the matches: sorted here, by name then id as the database would (Python
+            # compares strings by code point, the byte order of the name key's UTF-8).
+            found.sort(key=lambda match: (match[1], match[0]))
+            return _Matches([pk for pk, _name in found], in_name_order=True, first_name=None)
+        return _Matches(
+            [pk for pk, _name in found],
+            in_name_order=False,
+            first_name=min(name for _pk, name in found),
+        )
+
+    def _counts_inside_names(self):
+        """Whether this is a search for a word anywhere in names, on PostgreSQL (whose
+        trigram index may cost more to read than the first names)."""
+        return (
+            connection.vendor == "postgresql" and _CONTAINS in self.object_list.query.annotations
+        )
+
+    def _expects_cap_among(self, first_names):
+        """Whether PostgreSQL's planner expects more than ``COUNT_CAP`` matches among
+        ``first_names`` ("medical", "health")."""
+        plan = json.loads(first_names.order_by().explain(format="json"))
+        return plan[0]["Plan"]["Plan Rows"] > COUNT_CAP
+
+    def _first_names(self, window):
+        """Return the matches among the first ``window`` names in name order (the last
+        one's ties too), or None if there are no more names than that."""
+        last = self._name_at(window)
+        if last is None:
+            return None
+        return self.object_list.alias(name_key=_name_key()).filter(name_key__lte=last)
+
+    def _name_at(self, position):
+        if position not in self._names_at:
+            self._names_at[position] = _name_at(self.object_list.model, position)
+        return self._names_at[position]
+
+    @cached_property
+    def _names_at(self):
+        return {}
 
     @cached_property
     def is_capped(self):
-        return len(self._matching_ids) > COUNT_CAP
+        return len(self._matches.ids) > COUNT_CAP
 
     @cached_property
     def count(self):
-        return min(len(self._matching_ids), COUNT_CAP)
+        return min(len(self._matches.ids), COUNT_CAP)
+
+    def get_page(self, number):
+        with _search_transaction():
+            return super().get_page(number)
 
     def page(self, number):
         number = self.validate_number(number)
@@ -187,40 +267,76 @@ class CappedPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        if self.is_capped:
-            rows = self._page_of_many(bottom, top)
+        if self._matches.in_name_order:
+            rows = self.object_list.filter(pk__in=self._matches.ids[bottom:top])
         else:
-            rows = self.object_list.filter(pk__in=self._matching_ids)[bottom:top]
+            rows = self._page_of_many(bottom, top)
         return self._get_page(rows, number, self)
 
     def _page_of_many(self, bottom, top):
         matches = self.object_list
         window = min(top * NAMES_READ_PER_ROW, MAX_NAMES_READ)
-        names = matches.model._default_manager.order_by(_name_key().asc(), "pk")
-        last = names.values_list(_name_key(), flat=True)[window - 1 : window]
-        if not last:  # fewer names than that: the first names are all of them
-            return list(matches[bottom:top])
-        # The names up to the window's last name (its ties too) are the first in name order.
-        first_names = matches.alias(name_key=_name_key()).filter(name_key__lte=last[0])
-        # PostgreSQL reads the name index in order up to that name and stops at the page's
-        # last match (its plan for this, prepared for any words or not).
-        rows = list(first_names[bottom:top])
-        if len(rows) == top - bottom:
-            return rows
+        first_names = self._first_names(window)
+        if first_names is None:  # fewer names than that: the first names are all of them
+            with _postgresql_planner_without():  # every scan, whatever the count switched off
+                return list(matches[bottom:top])
+        last = self._name_at(window)
+        # Where the count's matches all come after the first names (practices are stored
+        # in name order, so it found the first matches), the page is not among them.
+        if self._matches.first_name is None or self._matches.first_name <= last:
+            # Read in order from the order index up to that name, stopping at the page's
+            # last match; PostgreSQL would rather add the trigram index's matches.
+            page = first_names.values("pk")[bottom:top]
+            with _postgresql_planner_without("bitmapscan"):
+                rows = list(matches.filter(pk__in=page))
+            if len(rows) == top - bottom:
+                return rows
         if _CONTAINS not in matches.query.annotations:
-            return list(matches[bottom:top])
+            with _postgresql_planner_without():
+                return list(matches[bottom:top])
         # Left to itself, PostgreSQL would walk the name index (it expects matches spread
         # over the alphabet), which takes a second for a word that starts the names of one
-        # letter; it sorts the trigram index's matches instead.
+        # letter; it sorts the trigram index's matches instead. Their ids and names alone:
+        # sorting whole rows took twice as long.
+        page = matches.values("pk")[bottom:top]
         with _postgresql_planner_without("indexscan"):
-            return list(matches[bottom:top])
+            return list(matches.filter(pk__in=page))
+
+
+def _name_at(model, position):
+    """Return the name key (``_name_key``) of the ``position``-th name of ``model``'s
+    organizations in name order, or None if there are fewer.
+
+    Kept in the shared cache: a search only needs some name about that far into the
+    alphabet, and any name gives the same results (a stale one only reads a few more or
+    fewer names), so it is read again every NAME_AT_SECONDS and after a reference data
+    import."""
+    generation = generations.current(NAMES_GENERATION_KEY)
+    key = f"search-name-at:{generation}:{model._meta.label}:{position}"
+
+    def read():
+        names = model._default_manager.order_by(_name_key().asc(), "pk")
+        return names.values_list(_name_key(), flat=True)[position - 1 : position].first()
+
+    # In a list: the cache cannot tell a kept None from a missing key.
+    return generations.cached(key, lambda: [read()], NAME_AT_SECONDS)[0]
+
+
+def start_new_names_generation(**kwargs):
+    """Forget the names ``_name_at`` keeps (receiver of reference_data_changed)."""
+    generations.start_new([NAMES_GENERATION_KEY])
+
+
+# The scan methods a search switches off for some of its statements (their enable_*
+# settings); each statement of a search sets all of them.
+_SCAN_METHODS = ("seqscan", "indexscan", "bitmapscan")
 
 
 @contextmanager
 def _postgresql_planner_without(*methods):
-    """Keep PostgreSQL's planner from the scan ``methods`` (its ``enable_*`` settings) for
-    the queries inside, in a transaction of their own, and have it plan each for the words
-    searched; elsewhere, do nothing.
+    """Keep PostgreSQL's planner from the scan ``methods`` for the queries inside, and have
+    it plan each for the words searched; elsewhere, do nothing. Inside a search's own
+    transaction (``_search_transaction``), or one of its own otherwise.
 
     A prepared search (settings: DATABASE_PREPARED_STATEMENTS) may otherwise be given one
     plan for any words after its fifth run, made without knowing how common they are: a
@@ -228,15 +344,41 @@ def _postgresql_planner_without(*methods):
     if connection.vendor != "postgresql":
         yield
         return
-    switched_off = [f"enable_{method}" for method in methods]
-    with transaction.atomic(), connection.cursor() as cursor:
+    settings = [
+        value
+        for method in _SCAN_METHODS
+        for value in (f"enable_{method}", "off" if method in methods else "on")
+    ]
+    # savepoint=False: inside a search's transaction, no savepoint to make and release.
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         # set_config(..., true) is SET LOCAL, for several settings in one statement.
         cursor.execute(
             "SELECT set_config('plan_cache_mode', 'force_custom_plan', true)"
-            + "".join(", set_config(%s, 'off', true)" for _setting in switched_off),
-            switched_off,
+            + ", set_config(%s, %s, true)" * len(_SCAN_METHODS),
+            settings,
         )
         yield
+
+
+@contextmanager
+def _search_transaction():
+    """Run a search's statements in one transaction on PostgreSQL, so that its planner
+    settings (``_postgresql_planner_without``) cost one statement each rather than a
+    transaction each, and none outlives it: in a caller's transaction, they are put back
+    to the connection's own at the end."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    in_callers_transaction = connection.in_atomic_block
+    with transaction.atomic(savepoint=False):
+        yield
+        if in_callers_transaction:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT set_config(name, reset_val, true) FROM pg_settings "
+                    "WHERE name = 'plan_cache_mode' OR name = ANY(%s)",
+                    [[f"enable_{method}" for method in _SCAN_METHODS]],
+                )
 
 
 def get_practice_by_tin(tin):

@@ -299,11 +299,12 @@ def _create(model, columns, rows, batch_size):
             batch_size=batch_size,
         )
         return
-    # COPY skips the ORM, so the fields the rows leave out get their defaults here.
+    # COPY skips the ORM, so the fields the rows leave out get their defaults here (the
+    # database works out its generated ones).
     others = [
         field
         for field in model._meta.concrete_fields
-        if not field.primary_key and field.attname not in columns
+        if not field.primary_key and not field.generated and field.attname not in columns
     ]
     defaults = tuple(field.get_default() for field in others)
     _copy(model._meta.db_table, [*columns, *(field.column for field in others)], rows, defaults)

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, F, Func, Q, Value, When
+from django.db.models import Case, F, Q, Value, When
+
+from qpp_portal.collation import ByteOrder
 
 from .capabilities import Role
 
@@ -13,20 +15,6 @@ def member_sort_name_for(user):
     """Return ``user``'s name as the members page orders it: last name, then first name,
     case-folded (Membership.member_sort_name)."""
     return f"{user.last_name.strip()}{SORT_NAME_SEPARATOR}{user.first_name.strip()}".casefold()
-
-
-class ByteOrder(Func):
-    """Compare text in byte (code point) order on every database.
-
-    PostgreSQL's collation would otherwise follow the database's locale, which ignores the
-    separator and case; its "C" collation is byte order. SQLite has no "C" collation and
-    compares text by bytes already. (Not Django's Collate: an index takes a Collate only
-    as itself, with no way to leave it out on SQLite.)"""
-
-    template = '%(expressions)s COLLATE "C"'
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return compiler.compile(self.get_source_expressions()[0])
 
 
 def role_rank():

@@ -162,7 +162,9 @@ def test_a_short_prefix_over_the_cap_lists_the_first_names_in_order(cap_of_five)
 
 
 def search_queries(client, query):
-    client.get(SEARCH_URL)  # the session's first-request queries, not the search's
+    # The session's first-request queries, and what the first search keeps of the names
+    # (how far the first names go), are not the search's.
+    client.get(SEARCH_URL, {"kind": "practice", "query": query})
     with CaptureQueriesContext(connection) as queries:
         response = client.get(SEARCH_URL, {"kind": "practice", "query": query})
     assert response.status_code == 200
@@ -204,3 +206,116 @@ def test_a_search_is_planned_for_its_own_words_even_when_prepared():
         assert setting("enable_indexscan") == "off"
     assert setting("plan_cache_mode") == "auto"
     assert setting("enable_indexscan") == "on"
+
+
+@pytest.fixture
+def common_word(monkeypatch):
+    """Have every search for a word inside names taken for a common one, counted among the
+    first names (PostgreSQL's estimate decides otherwise; SQLite never asks)."""
+    monkeypatch.setattr(selectors.CappedPaginator, "_counts_inside_names", lambda self: True)
+    monkeypatch.setattr(selectors.CappedPaginator, "_expects_cap_among", lambda self, names: True)
+
+
+def test_a_common_word_counted_among_the_first_names_lists_each_page_in_name_order(
+    cap_of_five, common_word, monkeypatch
+):
+    monkeypatch.setattr(selectors, "COUNT_NAMES_READ", 9)
+    names = ["Zeta", "Mu", "Alpha", "Omega", "Kappa", "Beta", "Nu", "Eta", "Chi", "Pi"]
+    for name in names:
+        PracticeFactory(legal_business_name=f"{name} Harbor Clinic")
+    expected = sorted(f"{name} Harbor Clinic".upper() for name in names)[:5]
+
+    paginator = selectors.CappedPaginator(selectors.search_practices("harbor"), 2)
+
+    assert paginator.is_capped
+    listed = [name.upper() for number in (1, 2, 3) for name in names_of(paginator.page(number))]
+    assert listed == expected
+
+
+def test_a_common_word_with_too_few_matches_among_the_first_names_is_counted_in_full(
+    cap_of_five, common_word, monkeypatch
+):
+    # Among the first four names only three match: the count is not theirs.
+    monkeypatch.setattr(selectors, "COUNT_NAMES_READ", 4)
+    for name in ["Alpha Harbor", "Beta Harbor", "Chi Clinic", "Delta Harbor", "Eta Harbor"]:
+        PracticeFactory(legal_business_name=name)
+
+    paginator = selectors.CappedPaginator(selectors.search_practices("harbor"), 20)
+
+    assert not paginator.is_capped
+    assert paginator.count == 4
+    assert names_of(paginator.page(1)) == [
+        "Alpha Harbor",
+        "Beta Harbor",
+        "Delta Harbor",
+        "Eta Harbor",
+    ]
+
+
+def test_matches_under_the_cap_are_listed_as_the_database_orders_names_accented_too():
+    for name in [
+        "Zoë Harbor",
+        "Émile Harbor",
+        "Zoe Harbor",
+        "Ångström Harbor",
+        "émile harbor",
+        "Eve Harbor",
+    ]:
+        PracticeFactory(legal_business_name=name)
+    results = selectors.search_practices("harbor")
+
+    paginator = selectors.CappedPaginator(results, 20)
+
+    assert not paginator.is_capped
+    assert list(paginator.page(1)) == list(results)
+
+
+def test_the_name_a_search_reads_the_first_names_up_to_is_read_once(cap_of_five):
+    harbor_practices(9)
+    practices = selectors.search_practices("clinic")
+    window = 4
+
+    with CaptureQueriesContext(connection) as first:
+        selectors._name_at(practices.model, window)
+    with CaptureQueriesContext(connection) as again:
+        name = selectors._name_at(practices.model, window)
+
+    assert len(first) >= 1
+    assert len(again) == 0
+    assert name == "HARBOR CLINIC 03"
+
+
+def test_a_reference_data_import_has_the_name_read_again(cap_of_five):
+    from organizations.signals import reference_data_changed
+
+    harbor_practices(9)
+    model = selectors.search_practices("clinic").model
+    before = selectors._name_at(model, 4)
+    PracticeFactory(legal_business_name="Aardvark Clinic")
+
+    reference_data_changed.send(sender=None, report=None)
+
+    assert before == "HARBOR CLINIC 03"
+    assert selectors._name_at(model, 4) == "HARBOR CLINIC 02"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner settings")
+def test_a_search_inside_a_callers_transaction_leaves_its_planner_settings_as_they_were(
+    cap_of_five,
+):
+    harbor_practices(9)
+
+    def setting(name):
+        with connection.cursor() as cursor:
+            cursor.execute(f"SHOW {name}")
+            return cursor.fetchone()[0]
+
+    selectors.CappedPaginator(selectors.search_practices("harbor"), 2).get_page(2)
+
+    assert connection.in_atomic_block  # the test's own transaction, as a caller's
+    assert setting("plan_cache_mode") == "auto"
+    assert [setting(f"enable_{method}") for method in ("seqscan", "indexscan", "bitmapscan")] == [
+        "on",
+        "on",
+        "on",
+    ]
