@@ -181,15 +181,16 @@ class CappedPaginator(Paginator):
     are not offered (a person narrows the search instead). Each page is read so that no
     search sorts or walks through a large part of a million names:
 
+    - a name prefix: its first ``COUNT_CAP`` + 1 names, a range of the order index, are
+      its pages;
     - a word PostgreSQL expects often among the first names is counted there, reading
       names in order until more than ``COUNT_CAP`` match: its pages are those matches;
-    - otherwise the trigram and name indexes count it. ``COUNT_CAP`` or fewer matches:
-      the ids the count found are sorted on their own;
+    - otherwise the trigram index counts it. ``COUNT_CAP`` or fewer matches: the ids and
+      names the count found are sorted here;
     - more: the page is looked for among the first names in name order, where a common
       word has its first matches (unless the count saw none of its matches there);
-    - not found there: a name prefix reads its range of the name index, in order; a word
-      whose names mostly start in one part of the alphabet has its matches sorted, as the
-      trigram index finds them.
+    - not found there: the ids and names of the trigram index's matches are sorted (a
+      word whose names mostly start in one part of the alphabet).
     """
 
     @cached_property
@@ -201,12 +202,18 @@ class CappedPaginator(Paginator):
                 ids = list(first_names.values_list("pk", flat=True)[: COUNT_CAP + 1])
             if len(ids) > COUNT_CAP:
                 return _Matches(ids, in_name_order=True, first_name=None)
+        if _CONTAINS not in self.object_list.query.annotations:
+            # A prefix's names are a range of the order index: the first COUNT_CAP + 1 in
+            # order, read from the index alone, are its pages.
+            ids = self.object_list.values_list("pk", flat=True)[: COUNT_CAP + 1]
+            with _postgresql_planner_without("seqscan", "bitmapscan"):
+                return _Matches(list(ids), in_name_order=True, first_name=None)
         found = self.object_list.order_by().values_list("pk", _name_key())[: COUNT_CAP + 1]
         # Expecting many matches, PostgreSQL would read the table until it has found
         # enough; practices are stored in name order, so for a word that starts names late
-        # in the alphabet that meant most of a million rows (150 ms). The trigram and name
-        # indexes find the first COUNT_CAP + 1 matches of a word in one name in twenty in
-        # 12 ms; commoner words are counted among the first names.
+        # in the alphabet that meant most of a million rows (150 ms). The trigram index
+        # finds the first COUNT_CAP + 1 matches of a word in one name in twenty in 12 ms;
+        # commoner words are counted among the first names.
         with _postgresql_planner_without("seqscan", "indexscan"):
             found = list(found)
         if len(found) <= COUNT_CAP:
@@ -284,7 +291,7 @@ class CappedPaginator(Paginator):
         last = self._name_at(window)
         # Where the count's matches all come after the first names (practices are stored
         # in name order, so it found the first matches), the page is not among them.
-        if self._matches.first_name is None or self._matches.first_name <= last:
+        if self._matches.first_name <= last:
             # Read in order from the order index up to that name, stopping at the page's
             # last match; PostgreSQL would rather add the trigram index's matches.
             page = first_names.values("pk")[bottom:top]
@@ -292,9 +299,6 @@ class CappedPaginator(Paginator):
                 rows = list(matches.filter(pk__in=page))
             if len(rows) == top - bottom:
                 return rows
-        if _CONTAINS not in matches.query.annotations:
-            with _postgresql_planner_without():
-                return list(matches[bottom:top])
         # Left to itself, PostgreSQL would walk the name index (it expects matches spread
         # over the alphabet), which takes a second for a word that starts the names of one
         # letter; it sorts the trigram index's matches instead. Their ids and names alone:

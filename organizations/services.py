@@ -70,6 +70,23 @@ def import_reference_data(*, directory, batch_size=BATCH_SIZE):
         ) from error
 
 
+def vacuum_reference_tables():
+    """Vacuum and analyze the reference data's tables on PostgreSQL (outside a transaction;
+    elsewhere, do nothing).
+
+    After a large import PostgreSQL's statistics are those of the old data until
+    autovacuum comes round, and an index-only read (a search's walk of the first names)
+    still visits each new row in the table."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    tables = [
+        connection.ops.quote_name(model._meta.db_table)
+        for model in (Organization, Clinician, Enrolment, ApmParticipation, VirtualGroupTin)
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM (ANALYZE) {', '.join(tables)}")
+
+
 @contextmanager
 def _cycle_collector_paused():
     """Pause Python's cycle collector: an import holds millions of row tuples and makes no

@@ -172,3 +172,33 @@ def test_a_conflict_met_while_copying_is_reported_and_loads_nothing(monkeypatch,
     assert "the database refused the data" in str(caught.value.problems[0])
     assert not Organization.objects.exists()
     assert schema() == before
+
+
+def test_a_renamed_practice_is_searched_by_its_new_name_upper_cased_by_the_database(sample_dir):
+    services.import_reference_data(directory=sample_dir)
+    edit_row(sample_dir, "practices.csv", 2, legal_business_name="Sunrise Renamed LLC")
+
+    services.import_reference_data(directory=sample_dir)
+
+    assert Organization.objects.filter(search_name="SUNRISE RENAMED LLC").exists()
+
+
+@pytest.mark.django_db(transaction=True)  # VACUUM runs outside a transaction, as the command
+def test_the_import_command_vacuums_and_analyzes_what_it_loaded():
+    from django.core.management import call_command
+
+    def last_vacuumed():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT last_vacuum, last_analyze FROM pg_stat_user_tables WHERE relname = %s",
+                [Organization._meta.db_table],
+            )
+            return cursor.fetchone()
+
+    before = last_vacuumed()
+
+    call_command("import_reference_data", str(SAMPLE_DATA))
+
+    vacuumed, analyzed = last_vacuumed()
+    assert vacuumed is not None and analyzed is not None
+    assert (vacuumed, analyzed) != before
