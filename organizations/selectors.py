@@ -195,7 +195,9 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def _matches(self):
-        first_names = self._first_names(COUNT_NAMES_READ) if self._counts_inside_names() else None
+        first_names = None
+        if self._counts_inside_names():
+            _last_name, first_names = self._first_names(COUNT_NAMES_READ)
         if first_names is not None and self._expects_cap_among(first_names):
             # PostgreSQL would rather add the trigram index (see COUNT_NAMES_READ).
             with _postgresql_planner_without("seqscan", "bitmapscan"):
@@ -241,21 +243,12 @@ class CappedPaginator(Paginator):
         return plan[0]["Plan"]["Plan Rows"] > COUNT_CAP
 
     def _first_names(self, window):
-        """Return the matches among the first ``window`` names in name order (the last
-        one's ties too), or None if there are no more names than that."""
-        last = self._name_at(window)
+        """Return the ``window``-th name in name order and the matches up to it (its ties
+        too), or (None, None) if there are no more names than that."""
+        last = _name_at(self.object_list.model, window)
         if last is None:
-            return None
-        return self.object_list.alias(name_key=_name_key()).filter(name_key__lte=last)
-
-    def _name_at(self, position):
-        if position not in self._names_at:
-            self._names_at[position] = _name_at(self.object_list.model, position)
-        return self._names_at[position]
-
-    @cached_property
-    def _names_at(self):
-        return {}
+            return None, None
+        return last, self.object_list.alias(name_key=_name_key()).filter(name_key__lte=last)
 
     @cached_property
     def is_capped(self):
@@ -284,11 +277,10 @@ class CappedPaginator(Paginator):
     def _page_of_many(self, bottom, top):
         matches = self.object_list
         window = min(top * NAMES_READ_PER_ROW, MAX_NAMES_READ)
-        first_names = self._first_names(window)
+        last, first_names = self._first_names(window)
         if first_names is None:  # fewer names than that: the first names are all of them
             with _postgresql_planner_without():  # every scan, whatever the count switched off
                 return list(matches[bottom:top])
-        last = self._name_at(window)
         # Where the count's matches all come after the first names (practices are stored
         # in name order, so it found the first matches), the page is not among them.
         if self._matches.first_name <= last:
