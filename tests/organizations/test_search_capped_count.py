@@ -28,6 +28,37 @@ def names_of(page):
     return [organization.legal_business_name for organization in page]
 
 
+GREEK_LETTERS = [
+    "Zeta",
+    "Mu",
+    "Alpha",
+    "Omega",
+    "Kappa",
+    "Beta",
+    "Nu",
+    "Eta",
+    "Chi",
+    "Pi",
+    "Rho",
+    "Tau",
+]
+
+
+def harbor_clinics_out_of_order(letters):
+    """Make a "<letter> Harbor Clinic" practice for each of ``letters``, in that order (not
+    the names'); return the first five names in name order, upper-cased."""
+    for letter in letters:
+        PracticeFactory(legal_business_name=f"{letter} Harbor Clinic")
+    return sorted(f"{letter} Harbor Clinic".upper() for letter in letters)[:5]
+
+
+def names_on_pages_of_two(query):
+    """The upper-cased names on the first three pages of two of a capped search."""
+    paginator = selectors.CappedPaginator(selectors.search_practices(query), 2)
+    assert paginator.is_capped
+    return [name.upper() for number in (1, 2, 3) for name in names_of(paginator.page(number))]
+
+
 def test_search_of_a_common_word_shows_a_capped_count(signed_in_client, cap_of_five):
     harbor_practices(7)
 
@@ -114,29 +145,9 @@ def test_every_page_of_a_capped_search_is_that_part_of_all_matches_in_name_order
     monkeypatch.setattr(selectors, "NAMES_READ_PER_ROW", 1)
     # Whichever six matches the count finds first, each page holds the matches that come
     # there in name order among all twelve.
-    names = [
-        "Zeta",
-        "Mu",
-        "Alpha",
-        "Omega",
-        "Kappa",
-        "Beta",
-        "Nu",
-        "Eta",
-        "Chi",
-        "Pi",
-        "Rho",
-        "Tau",
-    ]
-    for name in names:
-        PracticeFactory(legal_business_name=f"{name} Harbor Clinic")
-    expected = sorted(f"{name} Harbor Clinic".upper() for name in names)[:5]
+    first_five = harbor_clinics_out_of_order(GREEK_LETTERS)
 
-    paginator = selectors.CappedPaginator(selectors.search_practices("harbor"), 2)
-
-    assert paginator.is_capped
-    listed = [name.upper() for number in (1, 2, 3) for name in names_of(paginator.page(number))]
-    assert listed == expected
+    assert names_on_pages_of_two("harbor") == first_five
 
 
 def test_uncapped_results_keep_the_same_order(cap_of_five):
@@ -220,16 +231,9 @@ def test_a_common_word_counted_among_the_first_names_lists_each_page_in_name_ord
     cap_of_five, common_word, monkeypatch
 ):
     monkeypatch.setattr(selectors, "COUNT_NAMES_READ", 9)
-    names = ["Zeta", "Mu", "Alpha", "Omega", "Kappa", "Beta", "Nu", "Eta", "Chi", "Pi"]
-    for name in names:
-        PracticeFactory(legal_business_name=f"{name} Harbor Clinic")
-    expected = sorted(f"{name} Harbor Clinic".upper() for name in names)[:5]
+    first_five = harbor_clinics_out_of_order(GREEK_LETTERS[:10])
 
-    paginator = selectors.CappedPaginator(selectors.search_practices("harbor"), 2)
-
-    assert paginator.is_capped
-    listed = [name.upper() for number in (1, 2, 3) for name in names_of(paginator.page(number))]
-    assert listed == expected
+    assert names_on_pages_of_two("harbor") == first_five
 
 
 def test_a_common_word_with_too_few_matches_among_the_first_names_is_counted_in_full(
