@@ -26,7 +26,6 @@ never asserted.
 import argparse
 import os
 import random
-import re
 import statistics
 import sys
 import time
@@ -333,33 +332,6 @@ def analyze():
         cursor.execute("VACUUM ANALYZE")
 
 
-def explain_prepared(query):
-    """Return PostgreSQL's plan of ``query`` prepared for any values (as a kept connection
-    runs a query from its sixth time, if the plan looks no dearer than one for the values),
-    run for the query's own."""
-    import psycopg
-    from django.db import connection
-
-    sql, params = query.query.sql_with_params()
-    numbered = iter(range(1, len(params) + 1))
-    prepared_sql = re.sub("%s", lambda _match: f"${next(numbered)}", sql)
-    types = ", ".join("bigint" if isinstance(value, int) else "text" for value in params)
-    connection.ensure_connection()
-    raw = connection.connection
-    raw.execute("SET plan_cache_mode = force_generic_plan")
-    raw.execute(f"PREPARE bench_members_page ({types}) AS {prepared_sql}")
-    try:
-        cursor = psycopg.ClientCursor(raw)
-        cursor.execute(
-            f"EXPLAIN ANALYZE EXECUTE bench_members_page ({', '.join(['%s'] * len(params))})",
-            params,
-        )
-        return "\n".join(row[0] for row in cursor.fetchall())
-    finally:
-        raw.execute("DEALLOCATE bench_members_page")
-        raw.execute("RESET plan_cache_mode")
-
-
 def figures(result):
     return (
         f"{result['queries']:>8} {result['sql']:>7.1f} {result['p50']:>7.1f} "
@@ -391,6 +363,7 @@ def main():
 
     from roles import selectors
     from roles.views import MEMBERS_PER_PAGE
+    from tests.postgresql_plans import explain_prepared
 
     rng = random.Random(args.seed)  # noqa: S311 - reproducible data, not secrets
     started = time.perf_counter()
@@ -494,7 +467,8 @@ def main():
     print(f"\nEXPLAIN ANALYZE, the member query of the middle page at {sizes[-1]:,} members:")
     print(members.explain(analyze=True))
     print("\nThe same, prepared for any organization:")
-    print(explain_prepared(members))
+    rows = explain_prepared(members, options="ANALYZE")
+    print("\n".join(row[0] for row in rows))
 
 
 if __name__ == "__main__":

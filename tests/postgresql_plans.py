@@ -22,13 +22,11 @@ def plan_nodes(node, parent=None):
         yield from plan_nodes(child, node)
 
 
-def prepared_plan(queryset):
-    """Return the JSON plan of ``queryset`` prepared for any values: the plan a kept
-    connection may run it with from its sixth time (settings: DATABASE_PREPARED_STATEMENTS),
-    made without knowing which organization or words it is for.
-
-    Reading whole tables and sorting are priced out, so that the few rows a test has do
-    not decide the plan: an index is taken wherever it can give the rows and their order."""
+def explain_prepared(queryset, *, options="FORMAT JSON", planner=()):
+    """Return the rows of PostgreSQL's EXPLAIN (``options``) of ``queryset`` prepared for any
+    values, run for its own: the plan a kept connection may run it with from its sixth time
+    (settings: DATABASE_PREPARED_STATEMENTS), made without knowing which organization or
+    words it is for. ``planner``: (setting, value) pairs in force while it is planned."""
     sql, params = queryset.query.sql_with_params()
     params = [value.value if isinstance(value, enum.Enum) else value for value in params]
     numbers = iter(range(1, len(params) + 1))
@@ -37,16 +35,24 @@ def prepared_plan(queryset):
     connection.ensure_connection()
     raw = connection.connection
     with transaction.atomic():
-        raw.execute("SET LOCAL plan_cache_mode = force_generic_plan")
-        raw.execute("SET LOCAL enable_seqscan = off")
-        raw.execute("SET LOCAL enable_sort = off")
-        raw.execute(f"PREPARE test_prepared_plan ({types}) AS {numbered}")
+        for setting, value in (("plan_cache_mode", "force_generic_plan"), *planner):
+            raw.execute(f"SET LOCAL {setting} = {value}")
+        raw.execute(f"PREPARE explained_prepared ({types}) AS {numbered}")
         try:
             cursor = psycopg.ClientCursor(raw)
             placeholders = ", ".join(["%s"] * len(params))
             cursor.execute(
-                f"EXPLAIN (FORMAT JSON) EXECUTE test_prepared_plan ({placeholders})", params
+                f"EXPLAIN ({options}) EXECUTE explained_prepared ({placeholders})", params
             )
-            return cursor.fetchone()[0][0]["Plan"]
+            return cursor.fetchall()
         finally:
-            raw.execute("DEALLOCATE test_prepared_plan")
+            raw.execute("DEALLOCATE explained_prepared")
+
+
+def prepared_plan(queryset):
+    """Return the JSON plan of ``queryset`` prepared for any values (``explain_prepared``).
+
+    Reading whole tables and sorting are priced out, so that the few rows a test has do
+    not decide the plan: an index is taken wherever it can give the rows and their order."""
+    rows = explain_prepared(queryset, planner=(("enable_seqscan", "off"), ("enable_sort", "off")))
+    return rows[0][0][0]["Plan"]
