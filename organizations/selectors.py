@@ -9,6 +9,7 @@ full, so a search can't be used to enumerate them.
 import json
 import re
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import NamedTuple
 
 from django.core.paginator import Paginator
@@ -328,12 +329,15 @@ def start_new_names_generation(**kwargs):
 # settings); each statement of a search sets all of them.
 _SCAN_METHODS = ("seqscan", "indexscan", "bitmapscan")
 
+# Whether the statements run now are inside a search's transaction (``_search_transaction``).
+_in_search_transaction = ContextVar("in_search_transaction", default=False)
+
 
 @contextmanager
 def _postgresql_planner_without(*methods):
     """Keep PostgreSQL's planner from the scan ``methods`` for the queries inside, and have
-    it plan each for the words searched; elsewhere, do nothing. Inside a search's own
-    transaction (``_search_transaction``), or one of its own otherwise.
+    it plan each for the words searched; elsewhere, do nothing. Inside a search's
+    transaction (``_search_transaction``, opened here if none is).
 
     A prepared search (settings: DATABASE_PREPARED_STATEMENTS) may otherwise be given one
     plan for any words after its fifth run, made without knowing how common they are: a
@@ -346,8 +350,7 @@ def _postgresql_planner_without(*methods):
         for method in _SCAN_METHODS
         for value in (f"enable_{method}", "off" if method in methods else "on")
     ]
-    # savepoint=False: inside a search's transaction, no savepoint to make and release.
-    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+    with _search_transaction(), connection.cursor() as cursor:
         # set_config(..., true) is SET LOCAL, for several settings in one statement.
         cursor.execute(
             "SELECT set_config('plan_cache_mode', 'force_custom_plan', true)"
@@ -362,20 +365,25 @@ def _search_transaction():
     """Run a search's statements in one transaction on PostgreSQL, so that its planner
     settings (``_postgresql_planner_without``) cost one statement each rather than a
     transaction each, and none outlives it: in a caller's transaction, they are put back
-    to the connection's own at the end."""
-    if connection.vendor != "postgresql":
+    to the connection's own at the end. Inside one already, do nothing."""
+    if connection.vendor != "postgresql" or _in_search_transaction.get():
         yield
         return
     in_callers_transaction = connection.in_atomic_block
-    with transaction.atomic(savepoint=False):
-        yield
-        if in_callers_transaction:
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT set_config(name, reset_val, true) FROM pg_settings "
-                    "WHERE name = 'plan_cache_mode' OR name = ANY(%s)",
-                    [[f"enable_{method}" for method in _SCAN_METHODS]],
-                )
+    inside = _in_search_transaction.set(True)
+    try:
+        # savepoint=False: in a caller's transaction, no savepoint to make and release.
+        with transaction.atomic(savepoint=False):
+            yield
+            if in_callers_transaction:
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT set_config(name, reset_val, true) FROM pg_settings "
+                        "WHERE name = 'plan_cache_mode' OR name = ANY(%s)",
+                        [[f"enable_{method}" for method in _SCAN_METHODS]],
+                    )
+    finally:
+        _in_search_transaction.reset(inside)
 
 
 def get_practice_by_tin(tin):

@@ -2,7 +2,7 @@
 reach, and one order whichever way a page is read."""
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -217,6 +217,22 @@ def test_a_search_is_planned_for_its_own_words_even_when_prepared():
         assert setting("enable_indexscan") == "off"
     assert setting("plan_cache_mode") == "auto"
     assert setting("enable_indexscan") == "on"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner settings")
+def test_a_search_counted_inside_a_callers_transaction_puts_the_planner_settings_back(
+    cap_of_five,
+):
+    harbor_practices(7)
+    paginator = selectors.CappedPaginator(selectors.search_practices("harbor"), 2)
+
+    with transaction.atomic():
+        assert paginator.count == 5  # counted outside get_page, which has its own transaction
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW enable_indexscan")
+            assert cursor.fetchone()[0] == "on"
+            cursor.execute("SHOW plan_cache_mode")
+            assert cursor.fetchone()[0] == "auto"
 
 
 @pytest.fixture
