@@ -237,15 +237,19 @@ def organization_people(organization, *, read_whole, pending_shown):
 
     Its memberships are counted first (``MemberList``). An organization with at most
     ``read_whole`` open memberships, as most practices are, is then read in one query and
-    sorted here; a larger one reads each page of members through the members index and its
-    oldest requests in one more. Both ways list the same people
+    sorted here; a larger one reads each page of members through the members index, its
+    oldest requests in one more, and counts its requests in another if all those shown
+    are not all there are. Both ways list the same people
     (tests/roles/test_members_page_queries.py)."""
     members = MemberList(organization)
     if members.open_count > read_whole:
-        total = members.pending_request_count
-        pending = (
-            list(organization_pending_requests(organization)[:pending_shown]) if total else []
-        )
+        pending = []
+        if members.open_count > members.count():
+            pending = list(organization_pending_requests(organization)[:pending_shown])
+        # Counted only when there may be more than are shown.
+        total = len(pending)
+        if total == pending_shown:
+            total = organization_pending_requests(organization).count()
         return OrganizationPeople(members, members.security_official_count, pending, total)
     rows = list(
         Membership.objects.filter(organization=organization, status__in=Membership.OPEN_STATUSES)
@@ -279,8 +283,7 @@ class MemberList:
     page skips would be joined too, and PostgreSQL would rather sort them all than walk
     the index.
 
-    ``count()``, ``security_official_count``, ``pending_request_count`` (the requests
-    ``organization_pending_requests`` lists) and ``open_count`` (pending or active) are
+    ``count()``, ``security_official_count`` and ``open_count`` (pending or active) are
     counted together, once."""
 
     def __init__(self, organization):
@@ -291,30 +294,31 @@ class MemberList:
 
     @cached_property
     def _counts(self):
-        active = Q(status=Membership.Status.ACTIVE)
-        return Membership.objects.filter(
-            organization=self._organization, status__in=Membership.OPEN_STATUSES
-        ).aggregate(
-            open=Count("pk"),
-            members=Count("pk", filter=active),
-            security_officials=Count("pk", filter=active & Q(role=Role.SECURITY_OFFICIAL)),
-            pending_requests=Count("pk", filter=_requests_for_security_official()),
+        # By status and role, and COUNT(*), not of a column: read from the index on
+        # (organization, status, role) alone, where counting ids with filters read every
+        # open membership's row (8 ms at 10,000 members, against 2).
+        counts = (
+            Membership.objects.filter(
+                organization=self._organization, status__in=Membership.OPEN_STATUSES
+            )
+            .values_list("status", "role")
+            .annotate(n=Count("*"))
+            .order_by()
         )
+        return [(status == Membership.Status.ACTIVE, role, n) for status, role, n in counts]
 
     def count(self):
-        return self._counts["members"]
+        return sum(n for active, _role, n in self._counts if active)
 
     @property
     def open_count(self):
-        return self._counts["open"]
+        return sum(n for _active, _role, n in self._counts)
 
     @property
     def security_official_count(self):
-        return self._counts["security_officials"]
-
-    @property
-    def pending_request_count(self):
-        return self._counts["pending_requests"]
+        return sum(
+            n for active, role, n in self._counts if active and role == Role.SECURITY_OFFICIAL
+        )
 
     def page_query(self, rows):
         """Return the query of the memberships in ``rows`` (a slice), in no order."""

@@ -12,6 +12,7 @@ from django.urls import reverse
 from qpp_portal import clock
 from roles import views
 from roles.capabilities import Role
+from roles.models import Membership
 from tests.factories import UserFactory
 from tests.organizations.factories import EnrolmentFactory
 
@@ -122,6 +123,29 @@ def test_only_the_oldest_fifty_pending_requests_are_listed_with_how_many_wait(
     assert "51 requests are waiting; the oldest 50 are shown." in page
     assert page.count("Approve or deny") == 50
     assert decide not in page
+
+
+def test_exactly_fifty_requests_waiting_are_all_listed_without_saying_more_wait(
+    as_user, practice, security_official, members_url
+):
+    for _ in range(50):
+        MembershipFactory(organization=practice, role=Role.STAFF_USER, pending=True)
+    page = as_user(security_official).get(members_url).content.decode()
+    assert page.count("Approve or deny") == 50
+    assert "requests are waiting" not in page
+
+
+def test_a_request_waiting_for_the_applicant_is_not_listed_as_waiting(
+    as_user, practice, security_official, members_url
+):
+    MembershipFactory(
+        organization=practice,
+        role=Role.STAFF_USER,
+        pending=True,
+        awaiting=Membership.Awaiting.VALIDATION,
+    )
+    page = as_user(security_official).get(members_url).content.decode()
+    assert "No requests are waiting." in page
 
 
 def test_a_request_past_its_expiry_is_neither_listed_nor_counted_as_waiting(
