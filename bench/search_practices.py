@@ -146,7 +146,10 @@ def main():
     call_command("migrate", verbosity=0)
     rng = random.Random(options.seed)  # noqa: S311 - a reproducible sample, not a secret
     if options.no_load:
-        queries = pick_queries(practices_of_database(), options.searches, rng)
+        loaded = practices_of_database()
+        if not loaded:
+            raise SystemExit("No practices are loaded here: run once without --no-load.")
+        queries = pick_queries(loaded, options.searches, rng)
     else:
         queries = pick_queries(load(options.practices, options.seed), options.searches, rng)
 
