@@ -292,12 +292,13 @@ class MemberList:
             organization=organization, status=Membership.Status.ACTIVE
         )
 
-    @cached_property
-    def _counts(self):
-        # By status and role, and COUNT(*), not of a column: read from the index on
-        # (organization, status, role) alone, where counting ids with filters read every
-        # open membership's row (8 ms at 10,000 members, against 2).
-        counts = (
+    def counts_query(self):
+        """Return the query of the open memberships' numbers by status and role.
+
+        COUNT(*), not of a column, by what the index on (organization, status, role)
+        holds: read from that index alone, where counting ids with filters read every
+        open membership's row (8 ms at 10,000 members, against 2)."""
+        return (
             Membership.objects.filter(
                 organization=self._organization, status__in=Membership.OPEN_STATUSES
             )
@@ -305,7 +306,13 @@ class MemberList:
             .annotate(n=Count("*"))
             .order_by()
         )
-        return [(status == Membership.Status.ACTIVE, role, n) for status, role, n in counts]
+
+    @cached_property
+    def _counts(self):
+        return [
+            (status == Membership.Status.ACTIVE, role, n)
+            for status, role, n in self.counts_query()
+        ]
 
     def count(self):
         return sum(n for active, _role, n in self._counts if active)
