@@ -58,6 +58,21 @@ def test_short_query_matches_the_start_of_names_only(sunrise):
     assert list(selectors.search_practices("su")) == [sunrise]
 
 
+def test_a_query_without_three_letters_in_a_row_matches_the_start_of_names_only():
+    obrien = PracticeFactory(legal_business_name="O'Brien Family Practice")
+    PracticeFactory(legal_business_name="Smith O'Brien Clinic")
+
+    assert list(selectors.search_practices("o'b")) == [obrien]
+    assert list(selectors.search_practices("A-1")) == []
+
+
+def test_a_query_with_three_letters_in_a_row_matches_inside_names():
+    obrien = PracticeFactory(legal_business_name="O'Brien Family Practice")
+    smith = PracticeFactory(legal_business_name="Smith O'Brien Clinic")
+
+    assert list(selectors.search_practices("o'bri")) == [obrien, smith]
+
+
 def test_practice_search_includes_virtual_groups_but_not_other_kinds(sunrise):
     group = PracticeFactory(legal_business_name="Sunrise Virtual Group", virtual_group=True)
     ApmEntityFactory(legal_business_name="Sunrise ACO")
