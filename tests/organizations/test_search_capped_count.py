@@ -240,7 +240,9 @@ def common_word(monkeypatch):
     """Have every search for a word inside names taken for a common one, counted among the
     first names (PostgreSQL's estimate decides otherwise; SQLite never asks)."""
     monkeypatch.setattr(selectors.CappedPaginator, "_counts_inside_names", lambda self: True)
-    monkeypatch.setattr(selectors.CappedPaginator, "_expects_cap_among", lambda self, names: True)
+    monkeypatch.setattr(
+        selectors.CappedPaginator, "_expects_cap_among_first_names", lambda self: True
+    )
 
 
 def test_a_common_word_counted_among_the_first_names_lists_each_page_in_name_order(
@@ -339,3 +341,39 @@ def test_a_search_inside_a_callers_transaction_leaves_its_planner_settings_as_th
         "on",
         "on",
     ]
+
+
+@pytest.fixture
+def first_ten_names_sampled_every_other(cap_of_five, monkeypatch):
+    monkeypatch.setattr(selectors, "COUNT_NAMES_READ", 10)
+    monkeypatch.setattr(selectors, "COUNT_NAMES_SAMPLED_EVERY", 2)
+
+
+def test_a_word_in_enough_of_the_sampled_first_names_is_expected_past_the_cap_among_them(
+    first_ten_names_sampled_every_other,
+):
+    # Every other one of the first ten names is sampled (A, C, E, G, I): three of them
+    # hold "harbor", for about six among the ten, past the cap of five.
+    for letter in "ABCDEFGHIJ":
+        word = "Harbor" if letter in "ACE" else "Lakeside"
+        PracticeFactory(legal_business_name=f"{letter} {word} Clinic")
+
+    paginator = selectors.CappedPaginator(selectors.search_practices("harbor"), 20)
+
+    assert paginator._expects_cap_among_first_names()
+
+
+def test_a_word_common_only_past_the_first_names_is_not_expected_among_them(
+    first_ten_names_sampled_every_other,
+):
+    # Two of the sampled first names hold "harbor" (about four among the ten); the ten
+    # names after them all do.
+    for letter in "ABCDEFGHIJ":
+        word = "Harbor" if letter in "AC" else "Lakeside"
+        PracticeFactory(legal_business_name=f"{letter} {word} Clinic")
+    for letter in "KLMNOPQRST":
+        PracticeFactory(legal_business_name=f"{letter} Harbor Clinic")
+
+    paginator = selectors.CappedPaginator(selectors.search_practices("harbor"), 20)
+
+    assert not paginator._expects_cap_among_first_names()
