@@ -194,8 +194,8 @@ class CappedPaginator(Paginator):
 
     - a name prefix: its first ``COUNT_CAP`` + 1 names, a range of the order index, are
       its pages;
-    - a word PostgreSQL expects often among the first names is counted there, reading
-      names in order until more than ``COUNT_CAP`` match: its pages are those matches;
+    - a word often in a sample of the first names is counted among them, reading names
+      in order until more than ``COUNT_CAP`` match: its pages are those matches;
     - otherwise the trigram index counts it. ``COUNT_CAP`` or fewer matches: the ids and
       names the count found are sorted here;
     - more: the page is looked for among the first names in name order, where a common
