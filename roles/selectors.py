@@ -243,13 +243,12 @@ def organization_people(organization, *, read_whole, pending_shown):
     (tests/roles/test_members_page_queries.py)."""
     members = MemberList(organization)
     if members.open_count > read_whole:
-        pending = []
-        if members.open_count > members.count():
-            pending = list(organization_pending_requests(organization)[:pending_shown])
+        requests = organization_pending_requests(organization)
+        pending = list(requests[:pending_shown]) if members.open_count > members.count() else []
         # Counted only when there may be more than are shown.
         total = len(pending)
         if total == pending_shown:
-            total = organization_pending_requests(organization).count()
+            total = requests.count()
         return OrganizationPeople(members, members.security_official_count, pending, total)
     rows = list(
         Membership.objects.filter(organization=organization, status__in=Membership.OPEN_STATUSES)
