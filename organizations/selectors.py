@@ -54,7 +54,7 @@ MAX_NAMES_READ = 20_000
 # (12-25 ms). Expected from one in COUNT_NAMES_SAMPLED_EVERY of those names: a thousand.
 COUNT_NAMES_READ = 40_000
 COUNT_NAMES_SAMPLED_EVERY = 40
-# How long the name a number of names into the alphabet is kept (``_name_at``).
+# How long what a search knows of the names in order is kept (``_kept_names``).
 NAME_AT_SECONDS = 600
 NAMES_GENERATION_KEY = "organization-names:generation"
 # Marks a search for a word anywhere in names, and holds the word (an alias the SQL never
@@ -318,35 +318,41 @@ class CappedPaginator(Paginator):
 
 def _name_at(model, position):
     """Return the name key (``_name_key``) of the ``position``-th name of ``model``'s
-    organizations in name order, or None if there are fewer.
-
-    Kept in the shared cache: a search only needs some name about that far into the
-    alphabet, and any name gives the same results (a stale one only reads a few more or
-    fewer names), so it is read again every NAME_AT_SECONDS and after a reference data
-    import."""
-    generation = generations.current(NAMES_GENERATION_KEY)
-    key = f"search-name-at:{generation}:{model._meta.label}:{position}"
+    organizations in name order, or None if there are fewer (kept: ``_kept_names``)."""
 
     def read():
-        names = model._default_manager.order_by(_name_key().asc(), "pk")
-        return names.values_list(_name_key(), flat=True)[position - 1 : position].first()
+        # In a list: the cache cannot tell a kept None from a missing key.
+        return [_names_in_order(model)[position - 1 : position].first()]
 
-    # In a list: the cache cannot tell a kept None from a missing key.
-    return generations.cached(key, lambda: [read()], NAME_AT_SECONDS)[0]
+    return _kept_names(model, f"name-at:{position}", read)[0]
 
 
 def _first_names_sample(model):
     """Return the name key of one in COUNT_NAMES_SAMPLED_EVERY of the first
-    COUNT_NAMES_READ names of ``model``'s organizations in name order; kept as
-    ``_name_at`` keeps its name."""
-    generation = generations.current(NAMES_GENERATION_KEY)
-    key = f"search-first-names-sample:{generation}:{model._meta.label}"
+    COUNT_NAMES_READ names of ``model``'s organizations in name order (kept:
+    ``_kept_names``)."""
 
     def read():
-        names = model._default_manager.order_by(_name_key().asc(), "pk")
-        first = names.values_list(_name_key(), flat=True)[:COUNT_NAMES_READ]
-        return list(first)[::COUNT_NAMES_SAMPLED_EVERY]
+        return list(_names_in_order(model)[:COUNT_NAMES_READ])[::COUNT_NAMES_SAMPLED_EVERY]
 
+    return _kept_names(model, "first-names-sample", read)
+
+
+def _names_in_order(model):
+    """The name keys of ``model``'s organizations in name order."""
+    names = model._default_manager.order_by(_name_key().asc(), "pk")
+    return names.values_list(_name_key(), flat=True)
+
+
+def _kept_names(model, what, read):
+    """Return ``read()``, what a search knows of ``model``'s names in order, from the shared
+    cache when it is there.
+
+    A search only needs to know roughly how the names run, and any names give the same
+    results (stale ones only read a few more or fewer names), so they are read again
+    every NAME_AT_SECONDS and after a reference data import."""
+    generation = generations.current(NAMES_GENERATION_KEY)
+    key = f"search-{what}:{generation}:{model._meta.label}"
     return generations.cached(key, read, NAME_AT_SECONDS)
 
 
